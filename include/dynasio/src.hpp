@@ -1,0 +1,17 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_SRC_HPP
+#define DYNASIO_SRC_HPP
+
+// Include this file in exactly one translation unit built with DYNASIO_SEPARATE_COMPILATION
+// (or link dynasio::compiled) to compile dynasio's non-template code once. Boost.JSON's own
+// sources are not included: link Boost::json.
+#ifndef DYNASIO_SEPARATE_COMPILATION
+#error "Define DYNASIO_SEPARATE_COMPILATION to include dynasio/src.hpp"
+#endif
+
+#include <dynasio/impl/error.ipp>
+
+#endif

@@ -1,0 +1,6 @@
+// The one translation unit holding dynasio's, Asio's and Beast's non-template code for every
+// in-tree program (tests, benchmarks, examples, tools).
+#include <boost/asio/impl/src.hpp>
+#include <boost/asio/ssl/impl/src.hpp>
+#include <boost/beast/src.hpp>
+#include <dynasio/src.hpp>

@@ -1,0 +1,26 @@
+#include <dynasio/error.hpp>
+
+#include <doctest/doctest.h>
+
+using namespace dynasio;
+
+TEST_CASE("service types map to service_errc, with or without their namespace prefix") {
+  CHECK(service_errc_from_type("com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException") ==
+        service_errc::conditional_check_failed);
+  CHECK(service_errc_from_type("ValidationException") == service_errc::validation_exception);
+  CHECK(service_errc_from_type("SomethingNew") == service_errc::unknown);
+  CHECK(std::error_code(service_errc::throttling).category().name() == std::string("dynasio.service"));
+  CHECK(std::error_code(service_errc::throttling).message() == "ThrottlingException");
+}
+
+TEST_CASE("error carries diagnostics and says them in what()") {
+  error e(service_errc::validation_exception, diagnostics{"ValidationException", "One or more parameter values were invalid", 400, "RID1"});
+  CHECK(e.code() == service_errc::validation_exception);
+  CHECK(e.diagnostics().http_status == 400);
+  std::string what = e.what();
+  CHECK(what.find("One or more parameter values were invalid") != std::string::npos);
+  CHECK(what.find("RID1") != std::string::npos);
+  error c(errc::invalid_argument, "flush_amount must be 1..25");
+  CHECK(c.code() == errc::invalid_argument);
+  CHECK(c.diagnostics().type.empty());
+}
