@@ -12,6 +12,8 @@
 #error "Define DYNASIO_SEPARATE_COMPILATION to include dynasio/src.hpp"
 #endif
 
+#include <dynasio/impl/config.ipp>
 #include <dynasio/impl/error.ipp>
+#include <dynasio/impl/is_retryable.ipp>
 
 #endif

@@ -1,0 +1,108 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_CONFIG_HPP
+#define DYNASIO_CONFIG_HPP
+
+#include <dynasio/credentials.hpp>
+#include <dynasio/detail/config.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dynasio {
+
+/**
+ * @brief How failed requests are retried: the AWS SDKs' "standard" retry mode.
+ * @details Attempt n (n >= 1) that failed with a retryable error waits a uniformly random
+ * delay in [0, min(max_delay, base_delay * 2^(n-1))] ("full jitter") before attempt n+1. A
+ * token bucket bounds retries across the whole client: a retry costs `retry_cost` tokens
+ * (`timeout_cost` after a timeout), a success refunds what its retries
+ * cost (or one token when it needed none), and when the bucket is empty errors are returned
+ * instead of retried, so a dead endpoint does not multiply the load on it.
+ */
+struct retry_config {
+  /// Attempts per operation, the first included (`AWS_MAX_ATTEMPTS` overrides in from_env()).
+  unsigned max_attempts = 3;
+  /// Backoff unit: the first retry waits up to this long.
+  std::chrono::milliseconds base_delay{50};
+  /// No single backoff waits longer than this.
+  std::chrono::milliseconds max_delay{20'000};
+  /// Capacity of the retry token bucket (0 disables the bucket).
+  unsigned token_bucket_capacity = 500;
+  /// Tokens one retry takes.
+  unsigned retry_cost = 5;
+  /// Tokens one retry after a timeout takes.
+  unsigned timeout_cost = 10;
+};
+
+/// Severity of a log line.
+enum class log_level { debug, info, warning, error };
+
+/**
+ * @brief Everything a client needs to reach DynamoDB.
+ * @details Plain aggregate: build it with designated initializers, or from the standard AWS
+ * environment variables and shared files with from_env().
+ */
+struct client_config {
+  /// AWS region, e.g. "eu-west-1"; part of every signature.
+  std::string region;
+  /// `https://host[:port]` or, for local servers, `http://host[:port]`.
+  std::string endpoint;
+  /// Credentials used to sign every request.
+  dynasio::credentials credentials;
+  /// Retries and backoff.
+  retry_config retry;
+  /// Deadline for resolving and connecting one connection.
+  std::chrono::milliseconds connect_timeout{3'000};
+  /// Deadline for one TLS handshake.
+  std::chrono::milliseconds handshake_timeout{3'000};
+  /// Deadline for one attempt: writing the request and reading the whole reply.
+  std::chrono::milliseconds request_timeout{10'000};
+  /// Most connections open at once; requests beyond wait for a free one.
+  std::size_t max_connections = 16;
+  /// Verify the server certificate and its host name. Turning it off logs a warning.
+  bool verify_tls = true;
+  /// PEM file of extra trusted CAs (e.g. a private CA); the system store is always used too.
+  std::string ca_file;
+  /// Where log lines go; when empty, warnings and errors go to std::clog.
+  std::function<void(log_level, std::string_view)> logger;
+
+  /**
+   * @brief Reads the configuration the way the AWS SDKs do.
+   * @details Region: `AWS_REGION`, `AWS_DEFAULT_REGION`, then `region` of the profile in the
+   * config file. Endpoint: `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL`, then
+   * `https://dynamodb.<region>.amazonaws.com`. Credentials: `AWS_ACCESS_KEY_ID` and
+   * `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`), else the profile `AWS_PROFILE` (default
+   * "default") in `AWS_SHARED_CREDENTIALS_FILE` (default `~/.aws/credentials`), then in
+   * `AWS_CONFIG_FILE` (default `~/.aws/config`). `AWS_MAX_ATTEMPTS` sets retry.max_attempts.
+   * @throws dynasio::error with errc::invalid_configuration naming every variable and file it
+   * looked at when the region or the credentials cannot be found.
+   */
+  static client_config from_env();
+
+  /// from_env() reading variables through `getenv` instead of the process environment.
+  DYNASIO_DECL static client_config from_env(const std::function<std::optional<std::string>(std::string_view)>& getenv);
+};
+
+inline client_config client_config::from_env() {
+  return from_env([](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  });
+}
+
+}  // namespace dynasio
+
+
+#ifdef DYNASIO_HEADER_ONLY
+#include <dynasio/impl/config.ipp>
+#endif
+
+#endif

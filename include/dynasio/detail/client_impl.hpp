@@ -1,0 +1,45 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_DETAIL_CLIENT_IMPL_HPP
+#define DYNASIO_DETAIL_CLIENT_IMPL_HPP
+
+#include <dynasio/client.hpp>
+#include <dynasio/detail/retry_policy.hpp>
+#include <dynasio/detail/transport/connection_pool.hpp>
+#include <dynasio/detail/transport/endpoint.hpp>
+#include <dynasio/sigv4/signer.hpp>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include <memory>
+
+namespace dynasio::detail {
+
+/// What client shares between its copies, tables and operations in flight.
+class client_impl : public std::enable_shared_from_this<client_impl> {
+ public:
+  DYNASIO_DECL client_impl(boost::asio::any_io_executor ex, client_config cfg);
+
+  /// Sends one operation with retries; returns the parsed reply object.
+  DYNASIO_DECL boost::asio::awaitable<boost::json::object> call(std::string operation, std::string body);
+
+  DYNASIO_DECL void log(log_level level, std::string_view message) const;
+
+  boost::asio::any_io_executor ex_;
+  client_config cfg_;
+  endpoint_info endpoint_;
+  boost::asio::ssl::context ssl_ctx_;
+  sigv4::signer signer_;
+  connection_pool pool_;
+  retry_policy retry_;
+  client_stats stats_;
+
+ private:
+  boost::asio::awaitable<http_response> send_once(const std::string& target, const std::string& body);
+};
+
+}  // namespace dynasio::detail
+
+#endif

@@ -1,0 +1,61 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_DETAIL_RETRY_POLICY_HPP
+#define DYNASIO_DETAIL_RETRY_POLICY_HPP
+
+#include <dynasio/config.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <random>
+
+namespace dynasio::detail {
+
+/// Sans-io "standard" retry mode: backoff with full jitter and the client-wide token bucket.
+class retry_policy {
+ public:
+  explicit retry_policy(const retry_config& cfg, std::uint64_t seed = std::random_device{}())
+      : cfg_(cfg), tokens_(cfg.token_bucket_capacity), rng_(seed) {}
+
+  /// Takes the tokens for one retry; nullopt when the bucket cannot pay for it.
+  std::optional<unsigned> acquire(bool after_timeout) {
+    if (cfg_.token_bucket_capacity == 0) return 0u;
+    unsigned cost = after_timeout ? cfg_.timeout_cost : cfg_.retry_cost;
+    if (tokens_ < cost) return std::nullopt;
+    tokens_ -= cost;
+    return cost;
+  }
+
+  /// A request succeeded after retries that cost `spent` tokens (0 when it needed none).
+  void on_success(unsigned spent) {
+    tokens_ = std::min(cfg_.token_bucket_capacity, tokens_ + (spent != 0 ? spent : 1u));
+  }
+
+  /// Upper bound of the wait after failed attempt `attempt` (1-based).
+  std::chrono::milliseconds max_backoff(unsigned attempt) const {
+    auto cap = cfg_.max_delay.count();
+    long long d = cfg_.base_delay.count();
+    for (unsigned i = 1; i < attempt && d < cap; ++i) d *= 2;
+    return std::chrono::milliseconds(std::min<long long>(d, cap));
+  }
+
+  /// A full-jitter wait after failed attempt `attempt`: uniform in [0, max_backoff(attempt)].
+  std::chrono::milliseconds backoff(unsigned attempt) {
+    std::uniform_int_distribution<long long> dist(0, max_backoff(attempt).count());
+    return std::chrono::milliseconds(dist(rng_));
+  }
+
+  unsigned tokens() const noexcept { return tokens_; }
+
+ private:
+  retry_config cfg_;
+  unsigned tokens_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace dynasio::detail
+
+#endif

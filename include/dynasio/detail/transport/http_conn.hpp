@@ -1,0 +1,64 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_DETAIL_TRANSPORT_HTTP_CONN_HPP
+#define DYNASIO_DETAIL_TRANSPORT_HTTP_CONN_HPP
+
+#include <dynasio/config.hpp>
+#include <dynasio/detail/config.hpp>
+#include <dynasio/detail/transport/endpoint.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/span_body.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+// One instantiation of the TLS stream for the whole program (impl/http_conn.ipp).
+extern template class boost::asio::ssl::stream<boost::beast::tcp_stream>;
+
+namespace dynasio::detail {
+
+using http_request = boost::beast::http::request<boost::beast::http::span_body<const char>>;
+using http_response = boost::beast::http::response<boost::beast::http::string_body>;
+
+/**
+ * One HTTP/1.1 keep-alive connection, plain or TLS. Plain connections use the TLS stream's
+ * next layer, so both kinds share one type and one code path.
+ */
+class http_conn {
+ public:
+  DYNASIO_DECL http_conn(boost::asio::any_io_executor ex, boost::asio::ssl::context& ctx, bool tls);
+
+  /// Resolves, connects and (for TLS) handshakes with SNI and host-name verification.
+  DYNASIO_DECL boost::asio::awaitable<void> connect(const endpoint_info& ep, const client_config& cfg);
+
+  /// Writes `req` and reads the whole reply, within `timeout`.
+  DYNASIO_DECL boost::asio::awaitable<http_response> exchange(http_request& req, std::chrono::milliseconds timeout);
+
+  /// Requests completed on this connection (0 for a fresh one).
+  std::size_t uses() const noexcept { return uses_; }
+
+  /// True when the last reply allows sending another request on this connection.
+  bool keep_alive() const noexcept { return keep_alive_; }
+
+ private:
+  boost::asio::ssl::stream<boost::beast::tcp_stream> stream_;
+  boost::beast::flat_buffer buffer_;
+  bool tls_;
+  bool keep_alive_ = true;
+  std::size_t uses_ = 0;
+};
+
+}  // namespace dynasio::detail
+
+#ifdef DYNASIO_HEADER_ONLY
+#include <dynasio/impl/http_conn.ipp>
+#endif
+
+#endif

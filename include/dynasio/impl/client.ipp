@@ -1,0 +1,231 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_IMPL_CLIENT_IPP
+#define DYNASIO_IMPL_CLIENT_IPP
+
+#include <dynasio/client.hpp>
+#include <dynasio/detail/client_impl.hpp>
+#include <dynasio/error.hpp>
+#include <dynasio/is_retryable.hpp>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/crc.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <iostream>
+
+namespace dynasio {
+namespace detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace json = boost::json;
+
+inline const json::string* find_string(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? &it->value().get_string() : nullptr;
+}
+
+// Returns the connection to the pool when the exchange completed, closes it otherwise
+// (cancelled or failed mid-request: never hand a half-read connection to the next request).
+struct connection_lease {
+  connection_pool& pool;
+  std::unique_ptr<http_conn> conn;
+  bool reusable = false;
+  ~connection_lease() { pool.release(std::move(conn), reusable); }
+};
+
+// A reused keep-alive connection the server had already closed fails this way.
+inline bool is_stale_connection(const boost::system::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
+}
+
+inline bool is_cancelled(const boost::system::error_code& ec) { return ec == asio::error::operation_aborted; }
+
+// The error a non-2xx reply stands for, from its JSON body and status.
+inline error reply_error(const http_response& res) {
+  diagnostics d;
+  d.http_status = res.result_int();
+  if (auto it = res.find("x-amzn-RequestId"); it != res.end()) d.request_id = std::string(it->value());
+  boost::system::error_code ec;
+  json::value body = json::parse(res.body(), ec);
+  if (!ec && body.is_object()) {
+    if (auto* t = find_string(body.get_object(), "__type")) {
+      std::string_view type = *t;
+      d.type = std::string(type.substr(type.rfind('#') == std::string_view::npos ? 0 : type.rfind('#') + 1));
+    }
+    auto* m = find_string(body.get_object(), "message");
+    if (!m) m = find_string(body.get_object(), "Message");
+    if (m) d.message = std::string(*m);
+  }
+  service_errc code = d.type.empty() ? service_errc::unknown : service_errc_from_type(d.type);
+  if (code == service_errc::unknown && d.http_status >= 500)
+    code = d.http_status == 503 ? service_errc::service_unavailable : service_errc::internal_server_error;
+  if (d.message.empty() && d.type.empty()) d.message = "HTTP " + std::to_string(d.http_status) + " " + std::string(res.reason());
+  return error(make_error_code(code), std::move(d));
+}
+
+inline std::string describe(const boost::system::error_code& ec, const endpoint_info& ep) {
+  return ec.message() + " (" + ep.host_header + ")";
+}
+
+}  // namespace detail
+
+DYNASIO_DECL detail::client_impl::client_impl(asio::any_io_executor ex, client_config cfg)
+    : ex_(std::move(ex)),
+      cfg_(std::move(cfg)),
+      endpoint_(parse_endpoint(cfg_.endpoint)),
+      ssl_ctx_(asio::ssl::context::tls_client),
+      signer_(cfg_.region, "dynamodb"),
+      pool_(ex_, cfg_.max_connections),
+      retry_(cfg_.retry) {
+  if (cfg_.region.empty()) throw error(errc::invalid_configuration, "client_config.region is empty");
+  if (cfg_.credentials.access_key_id.empty() || cfg_.credentials.secret_access_key.empty())
+    throw error(errc::invalid_configuration, "client_config.credentials needs an access key id and a secret access key");
+  if (cfg_.retry.max_attempts == 0) throw error(errc::invalid_configuration, "retry.max_attempts must be at least 1");
+  if (endpoint_.tls) {
+    if (cfg_.verify_tls) {
+      ssl_ctx_.set_verify_mode(asio::ssl::verify_peer);
+      ssl_ctx_.set_default_verify_paths();
+      if (!cfg_.ca_file.empty()) {
+        boost::system::error_code ec;
+        ssl_ctx_.load_verify_file(cfg_.ca_file, ec);
+        if (ec) throw error(errc::invalid_configuration, "cannot load ca_file '" + cfg_.ca_file + "': " + ec.message());
+      }
+    } else {
+      ssl_ctx_.set_verify_mode(asio::ssl::verify_none);
+      log(log_level::warning, "TLS certificate verification is OFF (verify_tls = false) for " + endpoint_.host_header +
+                                  ": anyone on the path can read and change this traffic");
+    }
+  }
+}
+
+DYNASIO_DECL void detail::client_impl::log(log_level level, std::string_view message) const {
+  if (cfg_.logger) cfg_.logger(level, message);
+  else if (level >= log_level::warning)
+    std::clog << "dynasio " << (level == log_level::warning ? "warning" : "error") << ": " << message << '\n';
+}
+
+asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, const std::string& body) {
+  for (bool stale_retry_left = true;;) {
+    connection_lease lease{pool_, co_await pool_.acquire()};
+    const bool reused = lease.conn != nullptr;
+    if (!reused) {
+      lease.conn = std::make_unique<http_conn>(ex_, ssl_ctx_, endpoint_.tls);
+      ++stats_.connections_opened;
+      co_await lease.conn->connect(endpoint_, cfg_);
+    }
+    // Cancelled while waiting for a connection: nothing has been sent yet, so stop here.
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
+      throw boost::system::system_error(asio::error::operation_aborted);
+
+    http_request req{http::verb::post, "/", 11};
+    std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now());
+    req.set(http::field::host, endpoint_.host_header);
+    req.set(http::field::content_type, "application/x-amz-json-1.0");
+    req.set("X-Amz-Date", amz_date);
+    req.set("X-Amz-Target", target);
+    if (!cfg_.credentials.session_token.empty()) req.set("X-Amz-Security-Token", cfg_.credentials.session_token);
+    req.set(http::field::authorization, signer_.sign_dynamodb(cfg_.credentials, endpoint_.host_header, amz_date, target,
+                                                              "application/x-amz-json-1.0", body));
+    req.set(http::field::user_agent, "dynasio/0.1");
+    req.keep_alive(true);
+    req.body() = http::span_body<const char>::value_type(body.data(), body.size());
+    req.prepare_payload();
+    ++stats_.requests;
+    try {
+      http_response res = co_await lease.conn->exchange(req, cfg_.request_timeout);
+      lease.reusable = true;
+      co_return res;
+    } catch (const boost::system::system_error& e) {
+      // The server closed an idle keep-alive connection: one free retry on a fresh one.
+      if (!(reused && stale_retry_left && is_stale_connection(e.code()))) throw;
+    }
+    stale_retry_left = false;
+    ++stats_.stale_connection_retries;
+  }
+}
+
+DYNASIO_DECL asio::awaitable<json::object> detail::client_impl::call(std::string operation, std::string body) {
+  auto self = shared_from_this();
+  const std::string target = "DynamoDB_20120810." + operation;
+  unsigned spent = 0;
+  for (unsigned attempt = 1;; ++attempt) {
+    std::optional<error> failure;
+    try {
+      http_response res = co_await send_once(target, body);
+      if (res.result_int() / 100 != 2) {
+        failure = reply_error(res);
+      } else if (auto crc = res.find("x-amz-crc32"); crc != res.end()) {
+        boost::crc_32_type sum;
+        sum.process_bytes(res.body().data(), res.body().size());
+        if (std::to_string(sum.checksum()) != crc->value())
+          failure = error(errc::crc32_mismatch, operation + ": reply body does not match its x-amz-crc32");
+      }
+      if (!failure) {
+        boost::system::error_code ec;
+        json::value v = json::parse(res.body(), ec);
+        if (ec || !v.is_object()) throw error(errc::protocol_error, operation + ": reply is not a JSON object");
+        retry_.on_success(spent);
+        co_return std::move(v.get_object());
+      }
+    } catch (const boost::system::system_error& e) {
+      if (is_cancelled(e.code())) throw error(std::error_code(e.code()), operation + ": cancelled");
+      if (e.code() == beast::error::timeout)
+        failure = error(errc::timeout, operation + ": timed out (" + describe(e.code(), endpoint_) + ")");
+      else
+        failure = error(std::error_code(e.code()), operation + ": " + describe(e.code(), endpoint_));
+    }
+    const std::error_code ec = failure->code();
+    if (!is_retryable(ec)) throw *failure;
+    if (attempt >= cfg_.retry.max_attempts) {
+      diagnostics d = failure->diagnostics();
+      d.message += " (after " + std::to_string(attempt) + " attempts)";
+      throw error(ec, std::move(d));
+    }
+    auto cost = retry_.acquire(ec == errc::timeout);
+    if (!cost) {
+      diagnostics d = failure->diagnostics();
+      d.message += " (not retried: the retry token bucket is empty)";
+      throw error(ec, std::move(d));
+    }
+    spent += *cost;
+    ++stats_.retries;
+    if (is_throttling(ec)) ++stats_.throttles;
+    auto wait = retry_.backoff(attempt);
+    log(log_level::debug, operation + ": attempt " + std::to_string(attempt) + " failed (" + failure->what() +
+                              "), retrying in " + std::to_string(wait.count()) + " ms");
+    asio::steady_timer timer(ex_, wait);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
+DYNASIO_DECL client::client(asio::any_io_executor ex, client_config cfg)
+    : impl_(std::make_shared<detail::client_impl>(std::move(ex), std::move(cfg))) {}
+
+DYNASIO_DECL asio::any_io_executor client::get_executor() const noexcept { return impl_->ex_; }
+DYNASIO_DECL const client_config& client::config() const noexcept { return impl_->cfg_; }
+DYNASIO_DECL client_stats client::stats() const noexcept { return impl_->stats_; }
+
+DYNASIO_DECL asio::awaitable<json::object> client::call(std::string_view operation, json::object request) {
+  return impl_->call(std::string(operation), json::serialize(request));
+}
+
+DYNASIO_DECL asio::awaitable<json::object> client::call_raw(std::string_view operation, std::string body) {
+  return impl_->call(std::string(operation), std::move(body));
+}
+
+}  // namespace dynasio
+
+#include <dynasio/impl/table_admin.ipp>
+
+#endif

@@ -1,0 +1,72 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_IMPL_HTTP_CONN_IPP
+#define DYNASIO_IMPL_HTTP_CONN_IPP
+
+#include <dynasio/detail/transport/http_conn.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <openssl/ssl.h>
+
+template class boost::asio::ssl::stream<boost::beast::tcp_stream>;
+
+namespace dynasio::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+DYNASIO_DECL http_conn::http_conn(asio::any_io_executor ex, asio::ssl::context& ctx, bool tls)
+    : stream_(beast::tcp_stream(std::move(ex)), ctx), tls_(tls) {}
+
+DYNASIO_DECL asio::awaitable<void> http_conn::connect(const endpoint_info& ep, const client_config& cfg) {
+  auto& tcp = stream_.next_layer();
+  asio::ip::tcp::resolver resolver(tcp.get_executor());
+  tcp.expires_after(cfg.connect_timeout);
+  auto results = co_await resolver.async_resolve(ep.host, ep.port, asio::use_awaitable);
+  co_await tcp.async_connect(results, asio::use_awaitable);
+  tcp.socket().set_option(asio::ip::tcp::no_delay(true));
+  if (tls_) {
+    // SNI is for names only (RFC 6066): IP literals are verified but not sent as SNI.
+    boost::system::error_code addr_ec;
+    asio::ip::make_address(ep.host, addr_ec);
+    if (addr_ec && !SSL_set_tlsext_host_name(stream_.native_handle(), ep.host.c_str()))
+      throw error(errc::invalid_configuration, "cannot set TLS SNI host name '" + ep.host + "'");
+    if (cfg.verify_tls) stream_.set_verify_callback(asio::ssl::host_name_verification(ep.host));
+    tcp.expires_after(cfg.handshake_timeout);
+    co_await stream_.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+  }
+  tcp.expires_never();
+}
+
+DYNASIO_DECL asio::awaitable<http_response> http_conn::exchange(http_request& req, std::chrono::milliseconds timeout) {
+  auto& tcp = stream_.next_layer();
+  tcp.expires_after(timeout);
+  http::response_parser<http::string_body> parser;
+  // BatchGetItem replies reach 16 MB; leave room for JSON overhead.
+  parser.body_limit(64u * 1024 * 1024);
+  if (tls_) {
+    co_await http::async_write(stream_, req, asio::use_awaitable);
+    co_await http::async_read(stream_, buffer_, parser, asio::use_awaitable);
+  } else {
+    co_await http::async_write(tcp, req, asio::use_awaitable);
+    co_await http::async_read(tcp, buffer_, parser, asio::use_awaitable);
+  }
+  tcp.expires_never();
+  ++uses_;
+  http_response res = parser.release();
+  keep_alive_ = res.keep_alive();
+  co_return res;
+}
+
+}  // namespace dynasio::detail
+
+#endif

@@ -1,0 +1,1 @@
+#include <dynasio/is_retryable.hpp>
