@@ -13,5 +13,7 @@
 #endif
 
 #include <dynasio/impl/error.ipp>
+#include <dynasio/sigv4/impl/canonical.ipp>
+#include <dynasio/sigv4/impl/signer.ipp>
 
 #endif
