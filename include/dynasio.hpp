@@ -9,5 +9,6 @@
 #include <dynasio/credentials.hpp>
 #include <dynasio/diagnostics.hpp>
 #include <dynasio/error.hpp>
+#include <dynasio/sigv4/signer.hpp>
 
 #endif

@@ -15,5 +15,7 @@
 #include <dynasio/impl/config.ipp>
 #include <dynasio/impl/error.ipp>
 #include <dynasio/impl/is_retryable.ipp>
+#include <dynasio/sigv4/impl/canonical.ipp>
+#include <dynasio/sigv4/impl/signer.ipp>
 
 #endif

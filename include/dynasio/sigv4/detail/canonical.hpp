@@ -1,0 +1,93 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_SIGV4_DETAIL_CANONICAL_HPP
+#define DYNASIO_SIGV4_DETAIL_CANONICAL_HPP
+
+// Append-to-buffer building blocks of the canonical request, shared by the public helpers and
+// both signing paths so the fast DynamoDB path cannot drift from the general one.
+
+#include <string>
+#include <string_view>
+
+namespace dynasio::sigv4::detail {
+
+inline bool is_unreserved(unsigned char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+         c == '.' || c == '~';
+}
+
+inline bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+inline char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
+  return true;
+}
+
+inline void append_uri_encoded(std::string& out, std::string_view text, bool keep_slash) {
+  constexpr std::string_view hex = "0123456789ABCDEF";
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (is_unreserved(c) || (keep_slash && c == '/')) {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 0x0f]);
+    }
+  }
+}
+
+inline int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A '%' not followed by two hex digits is kept literally, as browsers and the AWS SDKs do.
+inline std::string percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+// Trims and collapses whitespace runs to one space; folded lines are whitespace runs too.
+inline void append_canonical_value(std::string& out, std::string_view value) {
+  std::size_t b = 0, e = value.size();
+  while (b < e && is_space(value[b])) ++b;
+  while (e > b && is_space(value[e - 1])) --e;
+  bool in_space = false;
+  for (std::size_t i = b; i < e; ++i) {
+    if (is_space(value[i])) {
+      in_space = true;
+      continue;
+    }
+    if (in_space) out.push_back(' ');
+    in_space = false;
+    out.push_back(value[i]);
+  }
+}
+
+inline void append_lower(std::string& out, std::string_view text) {
+  for (char c : text) out.push_back(to_lower(c));
+}
+
+}  // namespace dynasio::sigv4::detail
+
+#endif
