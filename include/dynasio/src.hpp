@@ -12,6 +12,10 @@
 #error "Define DYNASIO_SEPARATE_COMPILATION to include dynasio/src.hpp"
 #endif
 
+#include <dynasio/impl/attribute_value.ipp>
+#include <dynasio/impl/base64.ipp>
 #include <dynasio/impl/error.ipp>
+#include <dynasio/impl/number.ipp>
+#include <dynasio/impl/sets.ipp>
 
 #endif
