@@ -6,9 +6,16 @@
 #define DYNASIO_HPP
 
 // The public API in one include.
+#include <dynasio/attribute_value.hpp>
+#include <dynasio/binary.hpp>
 #include <dynasio/credentials.hpp>
 #include <dynasio/diagnostics.hpp>
 #include <dynasio/error.hpp>
+<<<<<<< HEAD
 #include <dynasio/sigv4/signer.hpp>
+=======
+#include <dynasio/number.hpp>
+#include <dynasio/sets.hpp>
+>>>>>>> wt-values
 
 #endif

@@ -12,9 +12,13 @@
 #error "Define DYNASIO_SEPARATE_COMPILATION to include dynasio/src.hpp"
 #endif
 
+#include <dynasio/impl/attribute_value.ipp>
+#include <dynasio/impl/base64.ipp>
 #include <dynasio/impl/config.ipp>
 #include <dynasio/impl/error.ipp>
 #include <dynasio/impl/is_retryable.ipp>
+#include <dynasio/impl/number.ipp>
+#include <dynasio/impl/sets.ipp>
 #include <dynasio/sigv4/impl/canonical.ipp>
 #include <dynasio/sigv4/impl/signer.ipp>
 

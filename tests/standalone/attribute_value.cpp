@@ -1,0 +1,1 @@
+#include <dynasio/attribute_value.hpp>
