@@ -8,9 +8,12 @@
 // The public API in one include.
 #include <dynasio/attribute_value.hpp>
 #include <dynasio/binary.hpp>
+#include <dynasio/client.hpp>
+#include <dynasio/config.hpp>
 #include <dynasio/credentials.hpp>
 #include <dynasio/diagnostics.hpp>
 #include <dynasio/error.hpp>
+#include <dynasio/is_retryable.hpp>
 <<<<<<< HEAD
 #include <dynasio/sigv4/signer.hpp>
 =======

@@ -96,18 +96,25 @@ class client {
   DYNASIO_DECL boost::asio::awaitable<void> delete_table(std::string name);
 
   /// Polls describe_table() until the table is ACTIVE; errc::waiter_timeout after `timeout`.
-  DYNASIO_DECL boost::asio::awaitable<void> wait_until_table_exists(
-      std::string name, std::chrono::milliseconds timeout = std::chrono::minutes(5));
+  boost::asio::awaitable<void> wait_until_table_exists(std::string name,
+                                                       std::chrono::milliseconds timeout = std::chrono::minutes(5)) {
+    return wait_for_table(std::move(name), true, timeout);
+  }
 
   /// Polls describe_table() until the table is gone; errc::waiter_timeout after `timeout`.
-  DYNASIO_DECL boost::asio::awaitable<void> wait_until_table_not_exists(
-      std::string name, std::chrono::milliseconds timeout = std::chrono::minutes(5));
+  boost::asio::awaitable<void> wait_until_table_not_exists(std::string name,
+                                                           std::chrono::milliseconds timeout = std::chrono::minutes(5)) {
+    return wait_for_table(std::move(name), false, timeout);
+  }
 
   /// @cond internal
   const std::shared_ptr<detail::client_impl>& impl() const noexcept { return impl_; }
   /// @endcond
 
  private:
+  DYNASIO_DECL boost::asio::awaitable<void> wait_for_table(std::string name, bool want_exists,
+                                                          std::chrono::milliseconds timeout);
+
   std::shared_ptr<detail::client_impl> impl_;
 };
 

@@ -14,8 +14,10 @@
 
 #include <dynasio/impl/attribute_value.ipp>
 #include <dynasio/impl/base64.ipp>
+#include <dynasio/impl/client.ipp>
 #include <dynasio/impl/config.ipp>
 #include <dynasio/impl/error.ipp>
+#include <dynasio/impl/http_conn.ipp>
 #include <dynasio/impl/is_retryable.ipp>
 #include <dynasio/impl/number.ipp>
 #include <dynasio/impl/sets.ipp>

@@ -80,11 +80,11 @@ inline std::string describe(const boost::system::error_code& ec, const endpoint_
 
 }  // namespace detail
 
-DYNASIO_DECL detail::client_impl::client_impl(asio::any_io_executor ex, client_config cfg)
+DYNASIO_DECL detail::client_impl::client_impl(boost::asio::any_io_executor ex, client_config cfg)
     : ex_(std::move(ex)),
       cfg_(std::move(cfg)),
       endpoint_(parse_endpoint(cfg_.endpoint)),
-      ssl_ctx_(asio::ssl::context::tls_client),
+      ssl_ctx_(boost::asio::ssl::context::tls_client),
       signer_(cfg_.region, "dynamodb"),
       pool_(ex_, cfg_.max_connections),
       retry_(cfg_.retry) {
@@ -94,7 +94,7 @@ DYNASIO_DECL detail::client_impl::client_impl(asio::any_io_executor ex, client_c
   if (cfg_.retry.max_attempts == 0) throw error(errc::invalid_configuration, "retry.max_attempts must be at least 1");
   if (endpoint_.tls) {
     if (cfg_.verify_tls) {
-      ssl_ctx_.set_verify_mode(asio::ssl::verify_peer);
+      ssl_ctx_.set_verify_mode(boost::asio::ssl::verify_peer);
       ssl_ctx_.set_default_verify_paths();
       if (!cfg_.ca_file.empty()) {
         boost::system::error_code ec;
@@ -102,7 +102,7 @@ DYNASIO_DECL detail::client_impl::client_impl(asio::any_io_executor ex, client_c
         if (ec) throw error(errc::invalid_configuration, "cannot load ca_file '" + cfg_.ca_file + "': " + ec.message());
       }
     } else {
-      ssl_ctx_.set_verify_mode(asio::ssl::verify_none);
+      ssl_ctx_.set_verify_mode(boost::asio::ssl::verify_none);
       log(log_level::warning, "TLS certificate verification is OFF (verify_tls = false) for " + endpoint_.host_header +
                                   ": anyone on the path can read and change this traffic");
     }
@@ -115,7 +115,7 @@ DYNASIO_DECL void detail::client_impl::log(log_level level, std::string_view mes
     std::clog << "dynasio " << (level == log_level::warning ? "warning" : "error") << ": " << message << '\n';
 }
 
-asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, const std::string& body) {
+boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, const std::string& body) {
   for (bool stale_retry_left = true;;) {
     connection_lease lease{pool_, co_await pool_.acquire()};
     const bool reused = lease.conn != nullptr;
@@ -125,21 +125,21 @@ asio::awaitable<detail::http_response> detail::client_impl::send_once(const std:
       co_await lease.conn->connect(endpoint_, cfg_);
     }
     // Cancelled while waiting for a connection: nothing has been sent yet, so stop here.
-    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
-      throw boost::system::system_error(asio::error::operation_aborted);
+    if ((co_await boost::asio::this_coro::cancellation_state).cancelled() != boost::asio::cancellation_type::none)
+      throw boost::system::system_error(boost::asio::error::operation_aborted);
 
-    http_request req{http::verb::post, "/", 11};
+    http_request req{boost::beast::http::verb::post, "/", 11};
     std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now());
-    req.set(http::field::host, endpoint_.host_header);
-    req.set(http::field::content_type, "application/x-amz-json-1.0");
+    req.set(boost::beast::http::field::host, endpoint_.host_header);
+    req.set(boost::beast::http::field::content_type, "application/x-amz-json-1.0");
     req.set("X-Amz-Date", amz_date);
     req.set("X-Amz-Target", target);
     if (!cfg_.credentials.session_token.empty()) req.set("X-Amz-Security-Token", cfg_.credentials.session_token);
-    req.set(http::field::authorization, signer_.sign_dynamodb(cfg_.credentials, endpoint_.host_header, amz_date, target,
+    req.set(boost::beast::http::field::authorization, signer_.sign_dynamodb(cfg_.credentials, endpoint_.host_header, amz_date, target,
                                                               "application/x-amz-json-1.0", body));
-    req.set(http::field::user_agent, "dynasio/0.1");
+    req.set(boost::beast::http::field::user_agent, "dynasio/0.1");
     req.keep_alive(true);
-    req.body() = http::span_body<const char>::value_type(body.data(), body.size());
+    req.body() = boost::beast::http::span_body<const char>::value_type(body.data(), body.size());
     req.prepare_payload();
     ++stats_.requests;
     try {
@@ -155,7 +155,7 @@ asio::awaitable<detail::http_response> detail::client_impl::send_once(const std:
   }
 }
 
-DYNASIO_DECL asio::awaitable<json::object> detail::client_impl::call(std::string operation, std::string body) {
+DYNASIO_DECL boost::asio::awaitable<boost::json::object> detail::client_impl::call(std::string operation, std::string body) {
   auto self = shared_from_this();
   const std::string target = "DynamoDB_20120810." + operation;
   unsigned spent = 0;
@@ -173,14 +173,14 @@ DYNASIO_DECL asio::awaitable<json::object> detail::client_impl::call(std::string
       }
       if (!failure) {
         boost::system::error_code ec;
-        json::value v = json::parse(res.body(), ec);
+        boost::json::value v = boost::json::parse(res.body(), ec);
         if (ec || !v.is_object()) throw error(errc::protocol_error, operation + ": reply is not a JSON object");
         retry_.on_success(spent);
         co_return std::move(v.get_object());
       }
     } catch (const boost::system::system_error& e) {
       if (is_cancelled(e.code())) throw error(std::error_code(e.code()), operation + ": cancelled");
-      if (e.code() == beast::error::timeout)
+      if (e.code() == boost::beast::error::timeout)
         failure = error(errc::timeout, operation + ": timed out (" + describe(e.code(), endpoint_) + ")");
       else
         failure = error(std::error_code(e.code()), operation + ": " + describe(e.code(), endpoint_));
@@ -204,23 +204,23 @@ DYNASIO_DECL asio::awaitable<json::object> detail::client_impl::call(std::string
     auto wait = retry_.backoff(attempt);
     log(log_level::debug, operation + ": attempt " + std::to_string(attempt) + " failed (" + failure->what() +
                               "), retrying in " + std::to_string(wait.count()) + " ms");
-    asio::steady_timer timer(ex_, wait);
-    co_await timer.async_wait(asio::use_awaitable);
+    boost::asio::steady_timer timer(ex_, wait);
+    co_await timer.async_wait(boost::asio::use_awaitable);
   }
 }
 
-DYNASIO_DECL client::client(asio::any_io_executor ex, client_config cfg)
+DYNASIO_DECL client::client(boost::asio::any_io_executor ex, client_config cfg)
     : impl_(std::make_shared<detail::client_impl>(std::move(ex), std::move(cfg))) {}
 
-DYNASIO_DECL asio::any_io_executor client::get_executor() const noexcept { return impl_->ex_; }
+DYNASIO_DECL boost::asio::any_io_executor client::get_executor() const noexcept { return impl_->ex_; }
 DYNASIO_DECL const client_config& client::config() const noexcept { return impl_->cfg_; }
 DYNASIO_DECL client_stats client::stats() const noexcept { return impl_->stats_; }
 
-DYNASIO_DECL asio::awaitable<json::object> client::call(std::string_view operation, json::object request) {
-  return impl_->call(std::string(operation), json::serialize(request));
+DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call(std::string_view operation, boost::json::object request) {
+  return impl_->call(std::string(operation), boost::json::serialize(request));
 }
 
-DYNASIO_DECL asio::awaitable<json::object> client::call_raw(std::string_view operation, std::string body) {
+DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call_raw(std::string_view operation, std::string body) {
   return impl_->call(std::string(operation), std::move(body));
 }
 

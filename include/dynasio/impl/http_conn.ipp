@@ -16,8 +16,6 @@
 
 #include <openssl/ssl.h>
 
-template class boost::asio::ssl::stream<boost::beast::tcp_stream>;
-
 namespace dynasio::detail {
 
 namespace asio = boost::asio;

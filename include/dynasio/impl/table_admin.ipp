@@ -52,19 +52,9 @@ inline table_description parse_table_description(const boost::json::object& repl
   return d;
 }
 
-// Polls `done` with growing pauses (50 ms doubling to 2 s) until it says yes or time is up.
-template <class Done>
-boost::asio::awaitable<void> poll_until(boost::asio::any_io_executor ex, std::chrono::milliseconds timeout, std::string what,
-                                        Done done) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::chrono::milliseconds pause(50);
-  while (!co_await done()) {
-    if (std::chrono::steady_clock::now() + pause > deadline)
-      throw error(errc::waiter_timeout, what + " did not happen within " + std::to_string(timeout.count()) + " ms");
-    boost::asio::steady_timer timer(ex, pause);
-    co_await timer.async_wait(boost::asio::use_awaitable);
-    pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::seconds(2));
-  }
+inline void add_key(boost::json::array& defs, boost::json::array& keys, const key_attribute& k, const char* role) {
+  defs.push_back(boost::json::object{{"AttributeName", k.name}, {"AttributeType", to_string(k.type)}});
+  keys.push_back(boost::json::object{{"AttributeName", k.name}, {"KeyType", role}});
 }
 
 }  // namespace detail
@@ -73,12 +63,8 @@ DYNASIO_DECL boost::asio::awaitable<void> client::create_table(table_schema sche
   if (schema.table_name.empty()) throw error(errc::invalid_argument, "create_table: table_name is empty");
   if (schema.partition_key.name.empty()) throw error(errc::invalid_argument, "create_table: partition key name is empty");
   boost::json::array defs, keys;
-  auto add = [&](const key_attribute& k, const char* role) {
-    defs.push_back({{"AttributeName", k.name}, {"AttributeType", to_string(k.type)}});
-    keys.push_back({{"AttributeName", k.name}, {"KeyType", role}});
-  };
-  add(schema.partition_key, "HASH");
-  if (schema.sort_key) add(*schema.sort_key, "RANGE");
+  detail::add_key(defs, keys, schema.partition_key, "HASH");
+  if (schema.sort_key) detail::add_key(defs, keys, *schema.sort_key, "RANGE");
   boost::json::object req{{"TableName", schema.table_name},
                           {"AttributeDefinitions", std::move(defs)},
                           {"KeySchema", std::move(keys)},
@@ -87,38 +73,42 @@ DYNASIO_DECL boost::asio::awaitable<void> client::create_table(table_schema sche
 }
 
 DYNASIO_DECL boost::asio::awaitable<table_description> client::describe_table(std::string name) {
-  auto reply = co_await call("DescribeTable", {{"TableName", name}});
+  // Built outside the co_await: GCC 12 cannot keep an initializer_list alive across a suspension.
+  boost::json::object req;
+  req["TableName"] = name;
+  auto reply = co_await call("DescribeTable", std::move(req));
   co_return detail::parse_table_description(reply);
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> client::delete_table(std::string name) {
-  co_await call("DeleteTable", {{"TableName", name}});
+  boost::json::object req;
+  req["TableName"] = name;
+  co_await call("DeleteTable", std::move(req));
 }
 
-DYNASIO_DECL boost::asio::awaitable<void> client::wait_until_table_exists(std::string name, std::chrono::milliseconds timeout) {
-  co_await detail::poll_until(get_executor(), timeout, "table '" + name + "' becoming ACTIVE",
-                              [&]() -> boost::asio::awaitable<bool> {
-                                try {
-                                  co_return (co_await describe_table(name)).status == "ACTIVE";
-                                } catch (const error& e) {
-                                  if (e.code() != service_errc::resource_not_found) throw;
-                                }
-                                co_return false;
-                              });
-}
-
-DYNASIO_DECL boost::asio::awaitable<void> client::wait_until_table_not_exists(std::string name,
-                                                                              std::chrono::milliseconds timeout) {
-  co_await detail::poll_until(get_executor(), timeout, "table '" + name + "' being deleted",
-                              [&]() -> boost::asio::awaitable<bool> {
-                                try {
-                                  co_await describe_table(name);
-                                } catch (const error& e) {
-                                  if (e.code() == service_errc::resource_not_found) co_return true;
-                                  throw;
-                                }
-                                co_return false;
-                              });
+// Polls DescribeTable with growing pauses (50 ms doubling to 2 s) until the table is ACTIVE
+// (want_exists) or gone, or the time is up.
+DYNASIO_DECL boost::asio::awaitable<void> client::wait_for_table(std::string name, bool want_exists,
+                                                                 std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::chrono::milliseconds pause(50);
+  for (;;) {
+    bool exists = true;
+    std::string status;
+    try {
+      status = (co_await describe_table(name)).status;
+    } catch (const error& e) {
+      if (e.code() != service_errc::resource_not_found) throw;
+      exists = false;
+    }
+    if (want_exists ? (exists && status == "ACTIVE") : !exists) co_return;
+    if (std::chrono::steady_clock::now() + pause > deadline)
+      throw error(errc::waiter_timeout, "table '" + name + "' " + (want_exists ? "did not become ACTIVE" : "was not deleted") +
+                                            " within " + std::to_string(timeout.count()) + " ms");
+    boost::asio::steady_timer timer(get_executor(), pause);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::seconds(2));
+  }
 }
 
 }  // namespace dynasio

@@ -19,9 +19,6 @@
 #include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-// One instantiation of the TLS stream for the whole program (impl/http_conn.ipp).
-extern template class boost::asio::ssl::stream<boost::beast::tcp_stream>;
-
 namespace dynasio::detail {
 
 using http_request = boost::beast::http::request<boost::beast::http::span_body<const char>>;

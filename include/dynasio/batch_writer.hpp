@@ -1,0 +1,151 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_BATCH_WRITER_HPP
+#define DYNASIO_BATCH_WRITER_HPP
+
+#include <dynasio/attribute_value.hpp>
+#include <dynasio/batch_error.hpp>
+#include <dynasio/detail/config.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dynasio {
+
+class client;
+namespace detail {
+class batch_writer_impl;
+}
+
+/// What one BatchWriteItem call did (the argument of batch_options::on_flush).
+struct batch_metrics {
+  /// Requests in the call.
+  std::size_t items = 0;
+  /// Requests DynamoDB returned in UnprocessedItems.
+  std::size_t unprocessed = 0;
+  /// Retries the client made for this call (throttling, 5xx, dropped connections).
+  std::size_t retries = 0;
+  /// Throttling replies among those retries.
+  std::size_t throttles = 0;
+  /// Time from sending to the reply.
+  std::chrono::microseconds latency{0};
+};
+
+/// Counters of one batch writer.
+struct batch_stats {
+  /// BatchWriteItem calls completed.
+  std::uint64_t requests_sent = 0;
+  /// Put and delete requests acknowledged by DynamoDB.
+  std::uint64_t items_written = 0;
+  /// Call-level retries made by the client.
+  std::uint64_t retries = 0;
+  /// Requests re-sent after DynamoDB returned them in UnprocessedItems.
+  std::uint64_t unprocessed_resent = 0;
+  /// Throttling replies seen.
+  std::uint64_t throttles = 0;
+  /// Buffered requests replaced by a newer one for the same key (overwrite_by_pkeys).
+  std::uint64_t superseded = 0;
+  /// Requests that could not be written (reported in a batch_error).
+  std::uint64_t failed = 0;
+};
+
+/// Options of table::batch_writer().
+struct batch_options {
+  /// Requests per BatchWriteItem call, 1..25 (DynamoDB's limit).
+  std::size_t flush_amount = 25;
+  /// Key attribute names: a new request for the same key values replaces a buffered one.
+  std::vector<std::string> overwrite_by_pkeys;
+  /// The table's key attribute names, used to keep one request per key in flight and to
+  /// detect duplicates within a batch. When empty: overwrite_by_pkeys, else learned once
+  /// with DescribeTable before the first call.
+  std::vector<std::string> key_names;
+  /// Minimum pause between drain rounds in close() and flush() while requests wait for a retry.
+  std::chrono::milliseconds on_exit_loop_sleep{0};
+  /// BatchWriteItem calls in flight at once.
+  std::size_t max_in_flight = 4;
+  /// Re-sends of one request (unprocessed or after a failed call) before it is reported as failed.
+  unsigned max_request_attempts = 10;
+  /// Time after which a request still not written is reported as failed.
+  std::chrono::milliseconds retry_budget{std::chrono::minutes(2)};
+  /// Backoff unit between re-sends of unprocessed requests (full jitter, doubling).
+  std::chrono::milliseconds base_delay{50};
+  /// Longest single backoff between re-sends.
+  std::chrono::milliseconds max_delay{5'000};
+  /// Called after every BatchWriteItem call.
+  std::function<void(const batch_metrics&)> on_flush;
+  /// Called with the requests still held when a writer is destroyed without close()
+  /// (when empty, they are logged as an error through the client's logger).
+  std::function<void(std::vector<write_request>)> on_abandoned;
+};
+
+/**
+ * @brief Buffers puts and deletes for one table and writes them with BatchWriteItem.
+ * @details aioboto3's `batch_writer` semantics: put_item() and delete_item() append to one
+ * FIFO buffer; every `flush_amount` requests form one BatchWriteItem call; requests returned
+ * as UnprocessedItems are sent again. Beyond aioboto3: unprocessed requests are re-sent with
+ * backoff and a budget, a failed call's requests are retried or reported (never dropped), a
+ * key never has two requests in flight, batches stay under 16 MB, items over 400 KB are
+ * refused when added, a batch DynamoDB rejects as invalid is split to isolate the offending
+ * request(s), and put_item() suspends when `max_in_flight` calls are in flight and the buffer
+ * is full, so memory stays bounded.
+ *
+ * @par Durability
+ * flush() and close() return when every request given so far is acknowledged by DynamoDB, or
+ * throw batch_error listing exactly the requests that were not written.
+ *
+ * @par Object lifetimes
+ * The writer keeps its client alive. Destroying a writer that still holds requests is a
+ * misuse: it is reported (on_abandoned, or an error log) and the requests are neither sent
+ * nor silently dropped.
+ *
+ * @par Thread safety
+ * Not thread-safe: use it from one strand.
+ */
+class batch_writer {
+ public:
+  /// Use table::batch_writer().
+  DYNASIO_DECL batch_writer(dynasio::client db, std::string table_name, batch_options opts);
+  batch_writer(batch_writer&&) noexcept = default;
+  batch_writer& operator=(batch_writer&&) noexcept = default;
+  DYNASIO_DECL ~batch_writer();
+
+  /// Buffers a put of `item`; suspends only for backpressure. Throws errc::invalid_argument
+  /// for an item DynamoDB would refuse (over 400 KB, a key attribute missing or too large),
+  /// errc::closed after close(), or a batch_error from an earlier failed call.
+  DYNASIO_DECL boost::asio::awaitable<void> put_item(item item);
+
+  /// Buffers a delete of `key`; as put_item().
+  DYNASIO_DECL boost::asio::awaitable<void> delete_item(key key);
+
+  /// Returns when everything buffered so far is acknowledged; throws batch_error otherwise.
+  DYNASIO_DECL boost::asio::awaitable<void> flush();
+
+  /// flush(), then refuse further writes.
+  DYNASIO_DECL boost::asio::awaitable<void> close();
+
+  /// A snapshot of the counters.
+  DYNASIO_DECL batch_stats stats() const noexcept;
+
+  /// The executor of the client.
+  DYNASIO_DECL boost::asio::any_io_executor get_executor() const noexcept;
+
+ private:
+  std::shared_ptr<detail::batch_writer_impl> impl_;
+};
+
+}  // namespace dynasio
+
+#ifdef DYNASIO_HEADER_ONLY
+#include <dynasio/impl/batch_writer.ipp>
+#endif
+
+#endif
