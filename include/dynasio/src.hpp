@@ -21,6 +21,8 @@
 #include <dynasio/impl/is_retryable.ipp>
 #include <dynasio/impl/number.ipp>
 #include <dynasio/impl/sets.ipp>
+#include <dynasio/impl/sink_keys.ipp>
+#include <dynasio/impl/sink_step.ipp>
 #include <dynasio/sigv4/impl/canonical.ipp>
 #include <dynasio/sigv4/impl/signer.ipp>
 
