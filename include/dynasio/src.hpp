@@ -15,6 +15,8 @@
 #include <dynasio/impl/attribute_value.ipp>
 #include <dynasio/impl/base64.ipp>
 #include <dynasio/impl/error.ipp>
+#include <dynasio/impl/json_reader.ipp>
+#include <dynasio/impl/json_writer.ipp>
 #include <dynasio/impl/number.ipp>
 #include <dynasio/impl/sets.ipp>
 
