@@ -9,8 +9,10 @@
 #include <dynasio/attribute_value.hpp>
 #include <dynasio/binary.hpp>
 #include <dynasio/credentials.hpp>
+#include <dynasio/describe.hpp>
 #include <dynasio/diagnostics.hpp>
 #include <dynasio/error.hpp>
+#include <dynasio/item_limits.hpp>
 #include <dynasio/number.hpp>
 #include <dynasio/sets.hpp>
 

@@ -15,9 +15,11 @@
 #include <dynasio/impl/attribute_value.ipp>
 #include <dynasio/impl/base64.ipp>
 #include <dynasio/impl/error.ipp>
+#include <dynasio/impl/item_limits.ipp>
 #include <dynasio/impl/json_reader.ipp>
 #include <dynasio/impl/json_writer.ipp>
 #include <dynasio/impl/number.ipp>
 #include <dynasio/impl/sets.ipp>
+#include <dynasio/impl/timestamp.ipp>
 
 #endif
