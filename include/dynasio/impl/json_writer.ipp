@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace dynasio::detail {
 
@@ -31,7 +32,6 @@ inline constexpr std::array<std::uint8_t, 256> json_byte_class = [] {
 // Length of the valid UTF-8 sequence at p (of class k), or 0 if it is not valid.
 inline std::size_t utf8_sequence(const unsigned char* p, std::size_t left, unsigned k) noexcept {
   if (k == 5 || left < k) return 0;
-  auto cont = [](unsigned char c) { return (c & 0xC0) == 0x80; };
   unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
   if (p[0] == 0xE0) lo = 0xA0;         // overlong
   else if (p[0] == 0xED) hi = 0x9F;    // surrogates
@@ -39,137 +39,173 @@ inline std::size_t utf8_sequence(const unsigned char* p, std::size_t left, unsig
   else if (p[0] == 0xF4) hi = 0x8F;    // above U+10FFFF
   if (p[1] < lo || p[1] > hi) return 0;
   for (unsigned i = 2; i < k; ++i)
-    if (!cont(p[i])) return 0;
+    if ((p[i] & 0xC0) != 0x80) return 0;
   return k;
 }
 
-DYNASIO_DECL void write_json_string(std::string& out, std::string_view utf8) {
-  static constexpr char hex[] = "0123456789abcdef";
-  const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
-  const std::size_t n = utf8.size();
-  out.push_back('"');
-  std::size_t i = 0, run = 0;
-  while (i < n) {
-    const unsigned k = json_byte_class[p[i]];
-    if (k == 0) {
-      ++i;
-    } else if (k == 1) {
-      out.append(utf8.data() + run, i - run);
-      const unsigned char c = p[i];
-      char esc[6] = {'\\', 0, 0, 0, 0, 0};
-      std::size_t len = 2;
-      switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default:
-          esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
-          len = 6;
+// Writes through a raw cursor into the caller's string, growing it ahead of each piece by that
+// piece's worst case, so the inner loops carry no capacity checks. The string is cut back to
+// what was written by finish(), or by the destructor when a throw unwinds.
+class wire_writer {
+ public:
+  explicit wire_writer(std::string& out) : out_(out), start_(out.size()) {
+    p_ = out_.data() + start_;
+    end_ = p_;
+  }
+  wire_writer(const wire_writer&) = delete;
+  wire_writer& operator=(const wire_writer&) = delete;
+  ~wire_writer() { out_.resize(static_cast<std::size_t>(p_ - out_.data())); }
+
+  void reserve(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) >= n) return;
+    const std::size_t used = static_cast<std::size_t>(p_ - out_.data());
+    // Geometric growth over what this writer added, so zero-filling stays proportional to it.
+    out_.resize(used + std::max(n, out_.size() - start_ + 256));
+    p_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
+  }
+  void raw(const char* s, std::size_t n) {
+    reserve(n);
+    std::memcpy(p_, s, n);
+    p_ += n;
+  }
+  template <std::size_t N>
+  void lit(const char (&s)[N]) {
+    raw(s, N - 1);
+  }
+  void ch(char c) {
+    reserve(1);
+    *p_++ = c;
+  }
+
+  void string(std::string_view utf8) {
+    static constexpr char hex[] = "0123456789abcdef";
+    reserve(utf8.size() * 6 + 2);  // every byte escaped as \u00XX, at worst
+    const auto* s = reinterpret_cast<const unsigned char*>(utf8.data());
+    const std::size_t n = utf8.size();
+    char* p = p_;
+    *p++ = '"';
+    for (std::size_t i = 0; i < n;) {
+      const unsigned char c = s[i];
+      const unsigned k = json_byte_class[c];
+      if (k == 0) {
+        *p++ = static_cast<char>(c);
+        ++i;
+      } else if (k == 1) {
+        *p++ = '\\';
+        switch (c) {
+          case '"': *p++ = '"'; break;
+          case '\\': *p++ = '\\'; break;
+          case '\b': *p++ = 'b'; break;
+          case '\f': *p++ = 'f'; break;
+          case '\n': *p++ = 'n'; break;
+          case '\r': *p++ = 'r'; break;
+          case '\t': *p++ = 't'; break;
+          default: p[0] = 'u', p[1] = '0', p[2] = '0', p[3] = hex[c >> 4], p[4] = hex[c & 15], p += 5;
+        }
+        ++i;
+      } else {
+        const std::size_t len = utf8_sequence(s + i, n - i, k);
+        if (len == 0) {
+          p_ = p;
+          throw error(errc::invalid_argument, "string is not valid UTF-8 (at byte " + std::to_string(i) + ")");
+        }
+        std::memcpy(p, s + i, len);
+        p += len;
+        i += len;
       }
-      out.append(esc, len);
-      run = ++i;
-    } else {
-      const std::size_t len = utf8_sequence(p + i, n - i, k);
-      if (len == 0)
-        throw error(errc::invalid_argument, "string is not valid UTF-8 (at byte " + std::to_string(i) + ")");
-      i += len;
     }
+    *p++ = '"';
+    p_ = p;
   }
-  out.append(utf8.data() + run, n - run);
-  out.push_back('"');
-}
 
-// The set writers share one shape: {"SS":[...]}.
-template <class Set, class F>
-void write_set(std::string& out, std::string_view head, const Set& s, F element) {
-  out.append(head);
-  bool first = true;
-  for (const auto& v : s) {
-    if (!first) out.push_back(',');
-    first = false;
-    element(v);
+  // Validated number text is ASCII digits, sign, point and exponent: nothing to escape.
+  void num(const number& n) {
+    const std::string& t = n.text();
+    reserve(t.size() + 2);
+    *p_++ = '"';
+    std::memcpy(p_, t.data(), t.size());
+    p_ += t.size();
+    *p_++ = '"';
   }
-  out.append("]}");
-}
 
-DYNASIO_DECL void write_value(std::string& out, const attribute_value& value) {
-  auto write_number = [&](const number& n) {
-    // Validated number text is ASCII digits, sign, point and exponent: nothing to escape.
-    out.push_back('"');
-    out.append(n.text());
-    out.push_back('"');
-  };
-  auto write_binary = [&](const binary& b) {
-    out.push_back('"');
-    base64_encode(out, b.view());
-    out.push_back('"');
-  };
-  switch (value.type()) {
-    case attribute_type::S:
-      out.append("{\"S\":");
-      write_json_string(out, value.as_string());
-      out.push_back('}');
-      break;
-    case attribute_type::N:
-      out.append("{\"N\":");
-      write_number(value.as_number());
-      out.push_back('}');
-      break;
-    case attribute_type::B:
-      out.append("{\"B\":");
-      write_binary(value.as_binary());
-      out.push_back('}');
-      break;
-    case attribute_type::BOOL:
-      out.append(value.as_bool() ? "{\"BOOL\":true}" : "{\"BOOL\":false}");
-      break;
-    case attribute_type::NULL_:
-      out.append("{\"NULL\":true}");
-      break;
-    case attribute_type::M:
-      out.append("{\"M\":");
-      write_item(out, value.as_map());
-      out.push_back('}');
-      break;
+  void bin(const binary& b) {
+    reserve(base64_encoded_size(b.size()) + 2);
+    *p_++ = '"';
+    // base64_encode appends to a string; write through a view of our own buffer instead.
+    const std::size_t used = static_cast<std::size_t>(p_ - out_.data());
+    out_.resize(used);
+    base64_encode(out_, b.view());
+    out_.push_back('"');
+    p_ = out_.data() + out_.size();
+    end_ = p_;
+  }
+
+  template <class Set, class F>
+  void set(const Set& s, F element) {
+    bool first = true;
+    for (const auto& v : s) {
+      if (!first) ch(',');
+      first = false;
+      element(v);
+    }
+    lit("]}");
+  }
+
+  void value(const attribute_value& v);
+
+  void map(const item& m) {
+    ch('{');
+    bool first = true;
+    for (const auto& [name, v] : m) {
+      if (!first) ch(',');
+      first = false;
+      string(name);
+      ch(':');
+      value(v);
+    }
+    ch('}');
+  }
+
+ private:
+  std::string& out_;
+  std::size_t start_;
+  char* p_;
+  char* end_;
+};
+
+inline void wire_writer::value(const attribute_value& v) {
+  switch (v.type()) {
+    case attribute_type::S: lit("{\"S\":"), string(v.as_string()), ch('}'); break;
+    case attribute_type::N: lit("{\"N\":"), num(v.as_number()), ch('}'); break;
+    case attribute_type::B: lit("{\"B\":"), bin(v.as_binary()), ch('}'); break;
+    case attribute_type::BOOL: v.as_bool() ? lit("{\"BOOL\":true}") : lit("{\"BOOL\":false}"); break;
+    case attribute_type::NULL_: lit("{\"NULL\":true}"); break;
+    case attribute_type::M: lit("{\"M\":"), map(v.as_map()), ch('}'); break;
     case attribute_type::L: {
-      out.append("{\"L\":[");
+      lit("{\"L\":[");
       bool first = true;
-      for (const auto& v : value.as_list()) {
-        if (!first) out.push_back(',');
+      for (const auto& e : v.as_list()) {
+        if (!first) ch(',');
         first = false;
-        write_value(out, v);
+        value(e);
       }
-      out.append("]}");
+      lit("]}");
       break;
     }
     case attribute_type::SS:
-      write_set(out, "{\"SS\":[", value.as_string_set(), [&](const std::string& s) { write_json_string(out, s); });
+      lit("{\"SS\":["), set(v.as_string_set(), [&](const std::string& s) { string(s); });
       break;
-    case attribute_type::NS:
-      write_set(out, "{\"NS\":[", value.as_number_set(), write_number);
-      break;
-    case attribute_type::BS:
-      write_set(out, "{\"BS\":[", value.as_binary_set(), write_binary);
-      break;
+    case attribute_type::NS: lit("{\"NS\":["), set(v.as_number_set(), [&](const number& n) { num(n); }); break;
+    case attribute_type::BS: lit("{\"BS\":["), set(v.as_binary_set(), [&](const binary& b) { bin(b); }); break;
   }
 }
 
-DYNASIO_DECL void write_item(std::string& out, const item& value) {
-  out.push_back('{');
-  bool first = true;
-  for (const auto& [name, v] : value) {
-    if (!first) out.push_back(',');
-    first = false;
-    write_json_string(out, name);
-    out.push_back(':');
-    write_value(out, v);
-  }
-  out.push_back('}');
-}
+DYNASIO_DECL void write_json_string(std::string& out, std::string_view utf8) { wire_writer(out).string(utf8); }
+
+DYNASIO_DECL void write_value(std::string& out, const attribute_value& value) { wire_writer(out).value(value); }
+
+DYNASIO_DECL void write_item(std::string& out, const item& value) { wire_writer(out).map(value); }
 
 }  // namespace dynasio::detail
 
