@@ -1,5 +1,7 @@
 #include "fake_endpoint.hpp"
+#include "fake_tls_endpoint.hpp"
 #include "run_coro.hpp"
+#include "test_certs.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -9,6 +11,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace asio = boost::asio;
@@ -37,7 +41,8 @@ asio::awaitable<void> connect(beast::tcp_stream& stream, const fake_endpoint& ep
 }
 
 // One DynamoDB-style POST on an open connection; errors are returned, not thrown.
-asio::awaitable<reply> post(beast::tcp_stream& stream, std::string target, std::string body = "{}") {
+template <class Stream>
+asio::awaitable<reply> post(Stream& stream, std::string target, std::string body = "{}") {
   http::request<http::string_body> req{http::verb::post, "/", 11};
   req.set(http::field::host, "127.0.0.1");
   req.set(http::field::content_type, "application/x-amz-json-1.0");
@@ -456,4 +461,111 @@ TEST_CASE("clients that disconnect mid-request or connect and leave do not distu
   CHECK(ep.failures().empty());
   CHECK(ep.request_count() == 1);
   CHECK(ep.connections_accepted() == 3);
+}
+
+namespace {
+namespace ssl = boost::asio::ssl;
+using dynasio::test::fake_tls_endpoint;
+using dynasio::test::server_cert;
+using tls_stream = ssl::stream<beast::tcp_stream>;
+
+asio::awaitable<beast::error_code> tls_connect(tls_stream& stream, const fake_endpoint& ep, std::string host) {
+  co_await beast::get_lowest_layer(stream).async_connect(
+      tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), ep.port()), asio::use_awaitable);
+  stream.set_verify_callback(ssl::host_name_verification(host));
+  beast::error_code ec;
+  co_await stream.async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
+}
+
+asio::awaitable<void> tls_ok(fake_endpoint& ep, ssl::context& ctx, std::string host) {
+  tls_stream stream(co_await asio::this_coro::executor, ctx);
+  auto ec = co_await tls_connect(stream, ep, host);
+  REQUIRE_MESSAGE(!ec, ec.message());
+  auto a = co_await post(stream, "DynamoDB_20120810.PutItem");
+  REQUIRE(!a.ec);
+  CHECK(a.res.body() == R"({"over":"tls"})");
+  auto b = co_await post(stream, "DynamoDB_20120810.GetItem");
+  REQUIRE(!b.ec);
+  CHECK(b.res.result_int() == 200);
+}
+
+asio::awaitable<void> tls_fails(fake_endpoint& ep, ssl::context& ctx, std::string host, beast::error_code& ec) {
+  tls_stream stream(co_await asio::this_coro::executor, ctx);
+  ec = co_await tls_connect(stream, ep, host);
+}
+}  // namespace
+
+TEST_CASE("test_certs: a CA and two server certificates, the CA also as a file") {
+  const auto& pki = dynasio::test::test_certs();
+  CHECK(pki.ca.cert_pem.find("-----BEGIN CERTIFICATE-----") == 0);
+  CHECK(pki.localhost.key_pem.find("PRIVATE KEY-----") != std::string::npos);
+  CHECK(pki.localhost.cert_pem != pki.wrong_host.cert_pem);
+  std::string path;
+  {
+    auto file = dynasio::test::write_ca_file();
+    path = file.path();
+    std::ifstream in(path);
+    std::stringstream contents;
+    contents << in.rdbuf();
+    CHECK(contents.str() == pki.ca.cert_pem);
+    ssl::context ctx(ssl::context::tls_client);
+    ctx.load_verify_file(path);
+  }
+  CHECK(!std::filesystem::exists(path));
+  CHECK(std::filesystem::exists(dynasio::test::ca_file_path()));
+}
+
+TEST_CASE("TLS: the handshake verifies the peer and its host name, then the script plays") {
+  asio::io_context ioc;
+  auto ctx = dynasio::test::make_client_tls_context();
+  SUBCASE("by IP address") {
+    fake_tls_endpoint ep(ioc.get_executor(), {step("DynamoDB_20120810.PutItem", R"({"over":"tls"})"), step("", "{}")});
+    CHECK(ep.endpoint_url() == "https://127.0.0.1:" + std::to_string(ep.port()));
+    run_coro(ioc, stop_when_done(ep, tls_ok(ep, ctx, "127.0.0.1")));
+    CHECK(ep.failures().empty());
+    CHECK(ep.connections_accepted() == 1);
+    CHECK(ep.request_count() == 2);
+  }
+  SUBCASE("by name, through a CA file") {
+    ssl::context from_file(ssl::context::tls_client);
+    from_file.load_verify_file(dynasio::test::ca_file_path());
+    from_file.set_verify_mode(ssl::verify_peer);
+    fake_tls_endpoint ep(ioc.get_executor(), {step("", R"({"over":"tls"})"), step("", "{}")}, server_cert::localhost,
+                         "localhost");
+    CHECK(ep.endpoint_url() == "https://localhost:" + std::to_string(ep.port()));
+    run_coro(ioc, stop_when_done(ep, tls_ok(ep, from_file, "localhost")));
+    CHECK(ep.failures().empty());
+  }
+}
+
+TEST_CASE("TLS: verification fails for the wrong host, an untrusted CA, or a connection closed at once") {
+  asio::io_context ioc;
+  beast::error_code ec;
+  SUBCASE("certificate for another host") {
+    auto ctx = dynasio::test::make_client_tls_context();
+    fake_tls_endpoint ep(ioc.get_executor(), {step("", "{}")}, server_cert::wrong_host);
+    run_coro(ioc, stop_when_done(ep, tls_fails(ep, ctx, "127.0.0.1", ec)));
+    CHECK(ec);
+    CHECK(ec.category() == asio::error::get_ssl_category());
+    CHECK(ep.request_count() == 0);
+    // The same certificate passes when the client asks for the name it was made for.
+    fake_tls_endpoint ep2(ioc.get_executor(), {step("", R"({"over":"tls"})"), step("", "{}")},
+                          server_cert::wrong_host);
+    ssl::context ctx2 = dynasio::test::make_client_tls_context();
+    run_coro(ioc, stop_when_done(ep2, tls_ok(ep2, ctx2, "wrong.example")));
+  }
+  SUBCASE("CA not trusted") {
+    auto ctx = dynasio::test::make_client_tls_context(dynasio::test::make_test_pki().ca.cert_pem);
+    fake_tls_endpoint ep(ioc.get_executor(), {step("", "{}")});
+    run_coro(ioc, stop_when_done(ep, tls_fails(ep, ctx, "127.0.0.1", ec)));
+    CHECK(ec);
+  }
+  SUBCASE("close_before_read drops the connection before the handshake") {
+    auto ctx = dynasio::test::make_client_tls_context();
+    fake_tls_endpoint ep(ioc.get_executor(), {fault(exchange::action::close_before_read)});
+    run_coro(ioc, stop_when_done(ep, tls_fails(ep, ctx, "127.0.0.1", ec)));
+    CHECK(ec);
+    CHECK(ep.script_remaining() == 0);
+  }
 }
