@@ -15,12 +15,12 @@
 #include <dynasio/diagnostics.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
-<<<<<<< HEAD
-#include <dynasio/sigv4/signer.hpp>
-=======
 #include <dynasio/item_limits.hpp>
 #include <dynasio/number.hpp>
 #include <dynasio/sets.hpp>
+#include <dynasio/sigv4/signer.hpp>
+<<<<<<< HEAD
+=======
 >>>>>>> wt-values
 
 #endif

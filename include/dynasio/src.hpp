@@ -31,5 +31,7 @@
 #include <dynasio/impl/number.ipp>
 #include <dynasio/impl/sets.ipp>
 #include <dynasio/impl/timestamp.ipp>
+#include <dynasio/sigv4/impl/canonical.ipp>
+#include <dynasio/sigv4/impl/signer.ipp>
 
 #endif
