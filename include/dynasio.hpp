@@ -19,8 +19,6 @@
 #include <dynasio/number.hpp>
 #include <dynasio/sets.hpp>
 #include <dynasio/sigv4/signer.hpp>
-<<<<<<< HEAD
-=======
->>>>>>> wt-values
+#include <dynasio/sink.hpp>
 
 #endif

@@ -9,15 +9,10 @@
 #include <dynasio/detail/config.hpp>
 #include <dynasio/operations/table_schema.hpp>
 
-#include <cstddef>
 #include <optional>
 #include <string>
 
 namespace dynasio::detail {
-
-/// DynamoDB's limits on one key value (S or B), in bytes.
-inline constexpr std::size_t sink_max_partition_key_bytes = 2048;
-inline constexpr std::size_t sink_max_sort_key_bytes = 1024;
 
 /**
  * Validates the key attributes of `row` and returns them as a key. Throws errc::invalid_argument

@@ -7,6 +7,7 @@
 
 #include <dynasio/detail/sink_keys.hpp>
 #include <dynasio/error.hpp>
+#include <dynasio/item_limits.hpp>
 
 namespace dynasio::detail {
 
@@ -16,27 +17,18 @@ inline attribute_type sink_attribute_type(key_type t) noexcept {
 
 inline void sink_check_key_value(key& out, const item& row, const key_attribute& attr, bool partition,
                                  const std::string& who) {
-  const std::string role = partition ? "partition key" : "sort key";
-  const std::string column = who + ": " + role + " column '" + attr.name + "'";
+  const std::string column = who + ": " + (partition ? "partition" : "sort") + " key column '" + attr.name + "'";
   auto it = row.find(attr.name);
   if (it == row.end()) throw error(errc::invalid_argument, column + " is missing from the row");
   const attribute_value& v = it->second;
-  const attribute_type t = v.type();
-  if (t != attribute_type::S && t != attribute_type::N && t != attribute_type::B)
-    throw error(errc::invalid_argument, column + " is " + std::string(to_string(t)) +
-                                            "; key attributes must be S, N or B (string, number or binary)");
-  if (t != sink_attribute_type(attr.type))
-    throw error(errc::invalid_argument, column + " is " + std::string(to_string(t)) + " but the key is declared " +
+  try {
+    validate_key_value(attr.name, v, partition ? key_role::partition : key_role::sort);
+  } catch (const error& e) {
+    throw error(errc::invalid_argument, column + ": " + e.diagnostics().message);
+  }
+  if (v.type() != sink_attribute_type(attr.type))
+    throw error(errc::invalid_argument, column + " is " + std::string(to_string(v.type())) + " but the key is declared " +
                                             to_string(attr.type));
-  // Numbers are already bounded by dynasio::number (38 digits); S and B have byte limits.
-  std::size_t bytes = t == attribute_type::S ? v.as_string().size() : t == attribute_type::B ? v.as_binary().size() : 1;
-  if (bytes == 0)
-    throw error(errc::invalid_argument,
-                column + " is an empty " + (t == attribute_type::S ? "string" : "binary") + "; DynamoDB refuses empty key values");
-  const std::size_t limit = partition ? sink_max_partition_key_bytes : sink_max_sort_key_bytes;
-  if (bytes > limit)
-    throw error(errc::invalid_argument, column + " is " + std::to_string(bytes) + " bytes, over the " +
-                                            std::to_string(limit) + "-byte limit of a " + role);
   out.emplace(attr.name, v);
 }
 

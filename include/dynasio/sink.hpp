@@ -1,0 +1,172 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_SINK_HPP
+#define DYNASIO_SINK_HPP
+
+#include <dynasio/attribute_value.hpp>
+#include <dynasio/batch_error.hpp>
+#include <dynasio/batch_writer.hpp>
+#include <dynasio/client.hpp>
+#include <dynasio/detail/config.hpp>
+#include <dynasio/operations/table_schema.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dynasio {
+
+namespace detail {
+class sink_impl;
+}
+
+/// What sink::open() does to the table before the first write.
+enum class init_mode {
+  /// Prepare nothing: the table must exist with the configured key schema (Pathway's "default").
+  existing,
+  /// Create the table (on-demand billing) when it does not exist.
+  create_if_not_exists,
+  /// Drop the table if it exists, then create it empty.
+  replace,
+};
+
+/**
+ * @brief Parses an init mode as Pathway spells it: "default" (or "existing"),
+ * "create_if_not_exists", "replace".
+ * @throws dynasio::error `errc::invalid_argument` for any other text, quoting it.
+ */
+DYNASIO_DECL init_mode init_mode_from_string(std::string_view text);
+
+/// The spelling of a mode: "existing", "create_if_not_exists" or "replace".
+DYNASIO_DECL std::string_view to_string(init_mode mode) noexcept;
+
+/// Configuration of sink::open().
+struct sink_config {
+  /// The DynamoDB table the stream is mirrored into.
+  std::string table_name;
+  /// The partition key column and its type; `{"id"}` is a string key.
+  key_attribute partition_key;
+  /// The sort key column, when the table has one.
+  std::optional<key_attribute> sort_key;
+  /// What open() does to the table.
+  dynasio::init_mode init_mode = init_mode::existing;
+  /// Shown in every log line and in stats(); the table name when empty.
+  std::string name;
+  /// Options of the batch writer behind commit() (key_names is set by the sink).
+  batch_options batch;
+  /// Longest wait for a table to become ACTIVE, or to be gone before it is recreated.
+  std::chrono::milliseconds table_wait_timeout{std::chrono::minutes(5)};
+};
+
+/// Counters of one sink.
+struct sink_stats {
+  /// The sink's name (sink_config::name).
+  std::string name;
+  /// Puts acknowledged by DynamoDB.
+  std::uint64_t rows_upserted = 0;
+  /// Deletes acknowledged by DynamoDB.
+  std::uint64_t rows_deleted = 0;
+  /// Events that needed no request of their own: folded into a later event for the same key
+  /// within a step.
+  std::uint64_t rows_coalesced = 0;
+  /// Re-sends: the client's retries of failed calls plus unprocessed requests sent again.
+  std::uint64_t retries = 0;
+  /// Successful commits.
+  std::uint64_t commits = 0;
+};
+
+/**
+ * @brief Mirrors a change stream (rows with diff +1/-1) into a DynamoDB table.
+ * @details The behaviour of Pathway's DynamoDB output connector: writes go by primary key, so
+ * rows with equal keys overwrite each other; `+1` puts the whole row (attributes absent from
+ * the row disappear from the item), `-1` deletes the row's key. Events between two commits
+ * form one step and are reconciled per key: an update (`-1` old, `+1` new, in either order)
+ * becomes one put, an insert then delete leaves the key absent, and only each key's final
+ * request is sent. Steps land in order.
+ * @code
+ * auto sink = co_await dynasio::sink::open(db, {.table_name = "orders", .partition_key = {"id"},
+ *                                              .init_mode = dynasio::init_mode::create_if_not_exists});
+ * co_await sink.write({{"id", "7"}, {"qty", 1}}, +1);
+ * co_await sink.commit();
+ * @endcode
+ *
+ * @par Durability
+ * commit() returns when DynamoDB has acknowledged every write so far, or throws batch_error
+ * listing exactly the requests (rows to put, keys to delete) that were not written. Those are
+ * not retried by later commits: the caller owns them. Destroying a sink with uncommitted
+ * writes logs an error naming their count; they are not sent.
+ *
+ * @par Per-operation cancellation
+ * Cancelling commit() cancels the batch writer's flush: what was acknowledged stays written,
+ * the rest is reported as for a failure.
+ *
+ * @par Object lifetimes
+ * The sink keeps its client alive.
+ *
+ * @par Thread safety
+ * Not thread-safe: use it from one strand.
+ */
+class sink {
+ public:
+  /**
+   * @brief Prepares the table per `cfg.init_mode` and returns a sink writing to it.
+   * @details `existing` requires the table; `create_if_not_exists` creates it when missing;
+   * `replace` deletes it (waiting until it is gone) and creates it. New tables use on-demand
+   * billing and are ACTIVE on return. An existing table must have exactly the configured key
+   * schema (names, HASH/RANGE roles and types).
+   * @throws dynasio::error: `errc::invalid_argument` for a malformed config,
+   * `service_errc::resource_not_found` for a missing table in mode `existing`,
+   * `errc::key_schema_mismatch` with both schemas in the message, `errc::waiter_timeout`, or
+   * the client's errors.
+   */
+  DYNASIO_DECL static boost::asio::awaitable<sink> open(client& db, sink_config cfg);
+
+  DYNASIO_DECL sink(sink&&) noexcept;
+  DYNASIO_DECL sink& operator=(sink&&) noexcept;
+  DYNASIO_DECL ~sink();
+
+  /**
+   * @brief Records one event of the current step; nothing is sent before commit().
+   * @param row The whole row; its key columns must be present, S/N/B as configured, non-empty
+   * and within DynamoDB's key size limits.
+   * @param diff `+1` to upsert the row, `-1` to delete its key.
+   * @throws dynasio::error `errc::invalid_argument` naming the column (the event is not
+   * recorded), or for a diff other than ±1; `errc::closed` after close().
+   */
+  DYNASIO_DECL boost::asio::awaitable<void> write(const item& row, int diff);
+
+  /// Ends the step: returns when every write so far is acknowledged; throws batch_error
+  /// with the unwritten requests otherwise.
+  DYNASIO_DECL boost::asio::awaitable<void> commit();
+
+  /// commit(), then refuse further writes; the sink is closed even when commit() throws.
+  DYNASIO_DECL boost::asio::awaitable<void> close();
+
+  /// A snapshot of the counters.
+  DYNASIO_DECL sink_stats stats() const;
+
+  /// The configuration (with the defaults filled in).
+  DYNASIO_DECL const sink_config& config() const noexcept;
+
+  /// The executor of the client.
+  DYNASIO_DECL boost::asio::any_io_executor get_executor() const noexcept;
+
+ private:
+  DYNASIO_DECL explicit sink(std::unique_ptr<detail::sink_impl> impl) noexcept;
+  std::unique_ptr<detail::sink_impl> impl_;
+};
+
+}  // namespace dynasio
+
+#ifdef DYNASIO_HEADER_ONLY
+#include <dynasio/impl/sink.ipp>
+#endif
+
+#endif

@@ -1,0 +1,324 @@
+// The sink against dynalite: init modes, a randomized change stream checked after every
+// commit, rows refused before sending.
+#include <dynasio/client.hpp>
+#include <dynasio/detail/protocol/json_reader.hpp>
+#include <dynasio/error.hpp>
+#include <dynasio/sink.hpp>
+
+#include "integration.hpp"
+#include "run_coro.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace dynasio;
+namespace asio = boost::asio;
+using test::run_coro;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// A sink_config built in a statement: GCC 12's -Wmissing-field-initializers flags designated
+// initializers that leave fields out, and braced temporaries do not belong in co_await.
+sink_config cfg(std::string table, key_attribute pk, std::optional<key_attribute> sk = std::nullopt,
+                init_mode mode = init_mode::existing, std::string name = {}) {
+  sink_config c;
+  c.table_name = std::move(table);
+  c.partition_key = std::move(pk);
+  c.sort_key = std::move(sk);
+  c.init_mode = mode;
+  c.name = std::move(name);
+  return c;
+}
+
+// Every item of the table, following LastEvaluatedKey.
+asio::awaitable<std::vector<item>> scan_table(client& db, std::string table) {
+  std::vector<item> out;
+  boost::json::object start;
+  for (;;) {
+    boost::json::object req;
+    req["TableName"] = table;
+    req["ConsistentRead"] = true;
+    if (!start.empty()) req["ExclusiveStartKey"] = start;
+    boost::json::object reply = co_await db.call("Scan", std::move(req));
+    for (const auto& v : reply.at("Items").as_array()) out.push_back(detail::read_item(v.as_object()));
+    auto last = reply.find("LastEvaluatedKey");
+    if (last == reply.end()) co_return out;
+    start = last->value().as_object();
+  }
+}
+
+// Makes `table` exist with `schema`, empty.
+asio::awaitable<void> fresh_table(client& db, table_schema schema) {
+  sink_config c1 = cfg(schema.table_name, schema.partition_key, schema.sort_key, init_mode::replace);
+  sink s = co_await sink::open(db, std::move(c1));
+  co_await s.close();
+}
+
+// The message of the dynasio::error that opening `c` throws, checking its code.
+asio::awaitable<std::string> open_refusal(client& db, sink_config c, std::error_code expected) {
+  try {
+    sink s = co_await sink::open(db, std::move(c));
+  } catch (const error& e) {
+    CHECK(e.code() == expected);
+    co_return e.what();
+  }
+  FAIL("open() succeeded");
+  co_return "";
+}
+
+asio::awaitable<std::size_t> count_items(client& db, std::string table) {
+  co_return (co_await scan_table(db, std::move(table))).size();
+}
+
+const key_attribute n_key{"n", key_type::N};
+
+asio::awaitable<void> init_modes_on_missing_tables(client& db) {
+  const std::string missing = test::unique_table_name("sink_missing");
+  sink_config c2 = cfg(missing, {"id"});
+  std::string msg = co_await open_refusal(db, std::move(c2), service_errc::resource_not_found);
+  CHECK(contains(msg, "table '" + missing + "' does not exist"));
+  for (init_mode mode : {init_mode::create_if_not_exists, init_mode::replace}) {
+    const std::string name = test::unique_table_name("sink_created");
+    sink_config c3 = cfg(name, {"id"}, n_key, mode);
+    sink s = co_await sink::open(db, std::move(c3));
+    table_description d = co_await db.describe_table(name);
+    CHECK(d.status == "ACTIVE");
+    CHECK(d.schema.partition_key == key_attribute{"id", key_type::S});
+    CHECK(d.schema.sort_key == n_key);
+    item row{{"id", "a"}, {"n", 1}};
+    co_await s.write(row, +1);
+    co_await s.close();
+    CHECK(co_await count_items(db, name) == 1);
+  }
+}
+
+asio::awaitable<void> init_modes_on_matching_tables(client& db) {
+  const std::string name = test::unique_table_name("sink_match");
+  table_schema schema{name, {"id"}, std::nullopt};
+  co_await fresh_table(db, std::move(schema));
+  sink_config c4 = cfg(name, {"id"});
+  sink seed = co_await sink::open(db, std::move(c4));
+  item row{{"id", "a"}, {"v", 1}};
+  co_await seed.write(row, +1);
+  co_await seed.close();
+  for (init_mode mode : {init_mode::existing, init_mode::create_if_not_exists}) {
+    sink_config c5 = cfg(name, {"id"}, std::nullopt, mode);
+    sink s = co_await sink::open(db, std::move(c5));
+    co_await s.close();
+    CHECK(co_await count_items(db, name) == 1);  // data kept
+  }
+  sink_config c6 = cfg(name, {"id"}, std::nullopt, init_mode::replace);
+  sink s = co_await sink::open(db, std::move(c6));
+  CHECK(co_await count_items(db, name) == 0);  // replace clears prior data
+  co_await s.close();
+}
+
+asio::awaitable<void> init_modes_on_mismatching_tables(client& db) {
+  const std::string name = test::unique_table_name("sink_mismatch");
+  table_schema schema{name, {"id"}, n_key};
+  co_await fresh_table(db, std::move(schema));
+  const std::error_code code = errc::key_schema_mismatch;
+  for (init_mode mode : {init_mode::existing, init_mode::create_if_not_exists}) {
+    sink_config c7 = cfg(name, {"pk"}, n_key, mode);
+    std::string wrong_name = co_await open_refusal(db, std::move(c7), code);
+    CHECK(contains(wrong_name, "has key schema [HASH id (S), RANGE n (N)] but [HASH pk (S), RANGE n (N)] is configured"));
+    sink_config c8 = cfg(name, {"id"}, key_attribute{"n", key_type::S}, mode);
+    std::string wrong_type = co_await open_refusal(db, std::move(c8), code);
+    CHECK(contains(wrong_type, "[HASH id (S), RANGE n (N)] but [HASH id (S), RANGE n (S)]"));
+    sink_config c9 = cfg(name, {"id"}, std::nullopt, mode);
+    std::string extra_sort = co_await open_refusal(db, std::move(c9), code);
+    CHECK(contains(extra_sort, "[HASH id (S), RANGE n (N)] but [HASH id (S)]"));
+  }
+  // replace drops whatever is there, so a different key schema is no obstacle.
+  sink_config c10 = cfg(name, {"pk", key_type::B}, std::nullopt, init_mode::replace);
+  sink s = co_await sink::open(db, std::move(c10));
+  co_await s.close();
+  table_description d = co_await db.describe_table(name);
+  CHECK(d.schema.partition_key == key_attribute{"pk", key_type::B});
+  CHECK_FALSE(d.schema.sort_key);
+}
+
+}  // namespace
+
+TEST_CASE("sink init modes against dynalite") {
+  asio::io_context ioc;
+  client db(ioc.get_executor(), test::integration_config());
+  SUBCASE("missing table") { run_coro(ioc, init_modes_on_missing_tables(db)); }
+  SUBCASE("matching table") { run_coro(ioc, init_modes_on_matching_tables(db)); }
+  SUBCASE("mismatching table") { run_coro(ioc, init_modes_on_mismatching_tables(db)); }
+}
+
+namespace {
+
+// One random change stream: the stream's snapshot (what the table must equal after each
+// commit) and the events of the next step, with updates in either order, deletes,
+// re-inserts, and keys touched several times within a step.
+class change_stream {
+ public:
+  explicit change_stream(unsigned seed) : rng_(seed) {}
+
+  std::vector<std::pair<item, int>> step(std::size_t events, std::size_t ids, int ns) {
+    std::vector<std::pair<item, int>> out;
+    while (out.size() < events) {
+      // A small hot set makes keys repeat within a step.
+      std::size_t id = pick(4) == 0 ? pick(8) : pick(ids);
+      int n = static_cast<int>(pick(static_cast<std::size_t>(ns)));
+      key k{{"id", "k" + std::to_string(id)}, {"n", n}};
+      auto it = snapshot_.find(k);
+      if (it == snapshot_.end()) {
+        item row = make_row(k);
+        out.emplace_back(row, +1);
+        snapshot_.emplace(k, std::move(row));
+      } else if (pick(3) == 0) {
+        out.emplace_back(it->second, -1);
+        snapshot_.erase(it);
+      } else {
+        item row = make_row(k);
+        if (pick(2) == 0) {
+          out.emplace_back(it->second, -1);
+          out.emplace_back(row, +1);
+        } else {
+          out.emplace_back(row, +1);
+          out.emplace_back(it->second, -1);
+        }
+        it->second = std::move(row);
+      }
+    }
+    return out;
+  }
+
+  struct key_less {
+    bool operator()(const key& a, const key& b) const {
+      const auto& sa = a.at("id").as_string();
+      const auto& sb = b.at("id").as_string();
+      if (sa != sb) return sa < sb;
+      return a.at("n").as_number() < b.at("n").as_number();
+    }
+  };
+  const std::map<key, item, key_less>& snapshot() const { return snapshot_; }
+
+ private:
+  std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+
+  item make_row(const key& k) {
+    item row = k;
+    row["v"] = static_cast<long long>(pick(1'000'000));
+    // Some rows lack "s": a put replaces the whole item, so it must disappear.
+    if (pick(3) != 0) row["s"] = "text-" + std::to_string(pick(100));
+    return row;
+  }
+
+  std::mt19937 rng_;
+  std::map<key, item, key_less> snapshot_;
+};
+
+std::size_t env_or(const char* name, std::size_t fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? static_cast<std::size_t>(std::stoul(v)) : fallback;
+}
+
+asio::awaitable<void> randomized_stream(client& db) {
+  // DYNASIO_SINK_STREAM_EVENTS and _COMMITS scale the run down (the ASan build).
+  const std::size_t total = env_or("DYNASIO_SINK_STREAM_EVENTS", 50'000);
+  const std::size_t commits = env_or("DYNASIO_SINK_STREAM_COMMITS", 200);
+  const std::string name = test::unique_table_name("sink_stream");
+  sink_config c11 = cfg(name, {"id"}, n_key, init_mode::replace, "stream-test");
+  sink s = co_await sink::open(db, std::move(c11));
+  change_stream stream(20261121);
+  std::size_t events = 0, mismatches = 0;
+  for (std::size_t c = 0; c < commits; ++c) {
+    for (auto& [row, diff] : stream.step(total / commits, 200, 10)) {
+      co_await s.write(row, diff);
+      ++events;
+    }
+    co_await s.commit();
+    std::vector<item> table = co_await scan_table(db, name);
+    std::map<key, item, change_stream::key_less> got;
+    for (item& row : table) got.emplace(key{{"id", row.at("id")}, {"n", row.at("n")}}, std::move(row));
+    if (got != stream.snapshot()) {
+      ++mismatches;
+      FAIL_CHECK("after commit " << c << " the table has " << got.size() << " items, the stream "
+                                 << stream.snapshot().size());
+      if (mismatches > 3) break;
+    }
+  }
+  co_await s.close();
+  sink_stats st = s.stats();
+  CHECK(st.name == "stream-test");
+  CHECK(st.commits == commits + 1);  // close() commits once more
+  CHECK(st.rows_upserted + st.rows_deleted + st.rows_coalesced == events);
+  CHECK(st.rows_coalesced > 0);
+  MESSAGE("events " << events << ", upserted " << st.rows_upserted << ", deleted " << st.rows_deleted << ", coalesced "
+                    << st.rows_coalesced << ", final items " << stream.snapshot().size());
+}
+
+asio::awaitable<void> bad_rows_are_refused(client& db) {
+  const std::string name = test::unique_table_name("sink_bad_rows");
+  sink_config c12 = cfg(name, {"id"}, n_key, init_mode::replace);
+  sink s = co_await sink::open(db, std::move(c12));
+  const std::uint64_t requests_before = db.stats().requests;
+  const std::vector<std::pair<item, std::string>> bad{
+      {{{"n", 1}}, "partition key column 'id' is missing"},
+      {{{"id", true}, {"n", 1}}, "'id': One or more parameter values were invalid: key attribute id must be of type S, N or B, not BOOL"},
+      {{{"id", nullptr}, {"n", 1}}, "not NULL"},
+      {{{"id", "a"}, {"n", item{{"x", 1}}}}, "sort key column 'n': One or more parameter values were invalid: key attribute n must be of type S, N or B, not M"},
+      {{{"id", "a"}, {"n", list{1}}}, "not L"},
+      {{{"id", string_set{"a"}}, {"n", 1}}, "not SS"},
+      {{{"id", ""}, {"n", 1}}, "cannot contain an empty string value"},
+      {{{"id", std::string(2049, 'x')}, {"n", 1}}, "exceeded the maximum size limit of2048 bytes"},
+      {{{"id", "a"}, {"n", "1"}}, "'n' is S but the key is declared N"},
+  };
+  for (const auto& [row, why] : bad) {
+    for (int diff : {+1, -1}) {
+      try {
+        co_await s.write(row, diff);
+        FAIL_CHECK("accepted a row that should fail with: " << why);
+      } catch (const error& e) {
+        CHECK(e.code() == errc::invalid_argument);
+        CHECK_MESSAGE(contains(e.what(), why), e.what());
+      }
+    }
+  }
+  const item good{{"id", "a"}, {"n", 1}};
+  try {
+    co_await s.write(good, 2);
+    FAIL_CHECK("accepted diff 2");
+  } catch (const error& e) {
+    CHECK(e.code() == errc::invalid_argument);
+  }
+  co_await s.commit();
+  CHECK(db.stats().requests == requests_before);  // nothing was sent
+  co_await s.write(good, +1);
+  co_await s.close();
+  CHECK(co_await count_items(db, name) == 1);
+  try {
+    co_await s.write(good, +1);
+    FAIL_CHECK("write after close");
+  } catch (const error& e) {
+    CHECK(e.code() == errc::closed);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("sink mirrors a randomized change stream; the table equals the stream after every commit") {
+  asio::io_context ioc;
+  client db(ioc.get_executor(), test::integration_config());
+  run_coro(ioc, randomized_stream(db), std::chrono::minutes(10));
+}
+
+TEST_CASE("sink refuses bad rows before sending anything") {
+  asio::io_context ioc;
+  client db(ioc.get_executor(), test::integration_config());
+  run_coro(ioc, bad_rows_are_refused(db));
+}
+
