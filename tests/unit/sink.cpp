@@ -1,0 +1,185 @@
+// The sink against a fake DynamoDB that fails on purpose: throttling, 500s (some after applying
+// the batch), and UnprocessedItems for part of every batch. Nothing may be lost; a request that
+// is never processed must come back from commit() exactly.
+#include <dynasio/client.hpp>
+#include <dynasio/detail/protocol/json_reader.hpp>
+#include <dynasio/error.hpp>
+#include <dynasio/sink.hpp>
+
+#include "change_stream.hpp"
+#include "fake_endpoint.hpp"
+#include "run_coro.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace dynasio;
+namespace asio = boost::asio;
+using test::exchange;
+using test::recorded_request;
+
+TEST_CASE("sink init_mode_from_string takes Pathway's spellings") {
+  CHECK(init_mode_from_string("default") == init_mode::existing);
+  CHECK(init_mode_from_string("existing") == init_mode::existing);
+  CHECK(init_mode_from_string("create_if_not_exists") == init_mode::create_if_not_exists);
+  CHECK(init_mode_from_string("replace") == init_mode::replace);
+  CHECK(to_string(init_mode::create_if_not_exists) == "create_if_not_exists");
+  try {
+    init_mode_from_string("overwrite");
+    FAIL("accepted");
+  } catch (const error& e) {
+    CHECK(e.code() == errc::invalid_argument);
+    CHECK(std::string(e.what()).find("unknown init_mode 'overwrite'") != std::string::npos);
+  }
+}
+
+namespace {
+
+// A one-table DynamoDB (HASH id S, RANGE n N) that misbehaves on a fixed rhythm.
+class flaky_table {
+ public:
+  using store_type = std::map<key, item, test::change_stream::key_less>;
+
+  exchange operator()(const recorded_request& r) {
+    if (r.target.ends_with(".DescribeTable")) return reply(describe_body);
+    if (!r.target.ends_with(".BatchWriteItem")) return test::aws_error(400, "ValidationException", "unexpected " + r.target);
+    const std::size_t n = calls_++;
+    if (n % 7 == 5) return test::aws_error(400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.");
+    const auto body = boost::json::parse(r.body).as_object();
+    const auto& requests = body.at("RequestItems").as_object().at("t").as_array();
+    boost::json::array unprocessed;
+    std::size_t index = 0;
+    for (const auto& v : requests) {
+      const auto& req = v.as_object();
+      const bool put = req.contains("PutRequest");
+      item it = detail::read_item(put ? req.at("PutRequest").at("Item").as_object() : req.at("DeleteRequest").at("Key").as_object());
+      // Every third request, and the poison row always, is left for the client to send again.
+      if ((n + index++) % 3 == 0 || it.at("id") == attribute_value("poison")) {
+        unprocessed.push_back(v);
+        continue;
+      }
+      key k{{"id", it.at("id")}, {"n", it.at("n")}};
+      if (put) store[k] = std::move(it);
+      else store.erase(k);
+    }
+    // Sometimes the batch is applied and the reply lost: re-sending must be harmless.
+    if (n % 7 == 3) return test::aws_error(500, "InternalServerError", "Internal server error");
+    boost::json::object out;
+    if (!unprocessed.empty()) out["UnprocessedItems"].emplace_object()["t"] = std::move(unprocessed);
+    return reply(boost::json::serialize(out));
+  }
+
+  store_type store;
+
+ private:
+  static exchange reply(std::string body) {
+    exchange e;
+    e.body = std::move(body);
+    return e;
+  }
+
+  static constexpr const char* describe_body =
+      R"({"Table":{"TableName":"t","TableStatus":"ACTIVE","ItemCount":0,)"
+      R"("KeySchema":[{"AttributeName":"id","KeyType":"HASH"},{"AttributeName":"n","KeyType":"RANGE"}],)"
+      R"("AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"n","AttributeType":"N"}]}})";
+  std::size_t calls_ = 0;
+};
+
+client_config fake_config(const test::fake_endpoint& ep, std::vector<std::string>& log) {
+  client_config c;
+  c.region = "us-east-1";
+  c.endpoint = ep.endpoint_url();
+  c.credentials = {"AKIDEXAMPLE", "secret", ""};
+  c.retry.max_attempts = 5;
+  c.retry.base_delay = std::chrono::milliseconds(1);
+  c.retry.max_delay = std::chrono::milliseconds(5);
+  c.retry.token_bucket_capacity = 1'000'000;
+  c.logger = [&log](log_level, std::string_view line) { log.emplace_back(line); };
+  return c;
+}
+
+sink_config flaky_sink_config() {
+  sink_config c;
+  c.table_name = "t";
+  c.partition_key = {"id"};
+  c.sort_key = key_attribute{"n", key_type::N};
+  c.name = "flaky-mirror";
+  c.batch.base_delay = std::chrono::milliseconds(1);
+  c.batch.max_delay = std::chrono::milliseconds(5);
+  c.batch.max_request_attempts = 6;
+  return c;
+}
+
+asio::awaitable<void> stream_through_faults(client& db, flaky_table& table) {
+  sink_config c = flaky_sink_config();
+  sink s = co_await sink::open(db, std::move(c));
+  test::change_stream stream(7);
+  for (int step = 0; step < 30; ++step) {
+    for (auto& [row, diff] : stream.step(100, 40, 5)) co_await s.write(row, diff);
+    co_await s.commit();
+    CHECK_MESSAGE(table.store == stream.snapshot(), "after commit " << step);
+  }
+  co_await s.close();
+  CHECK(s.stats().commits == 31);
+  CHECK(s.stats().retries > 0);
+}
+
+asio::awaitable<void> poison_row_is_reported(client& db, flaky_table& table) {
+  sink_config c = flaky_sink_config();
+  sink s = co_await sink::open(db, std::move(c));
+  const item poison{{"id", "poison"}, {"n", 1}, {"v", 7}};
+  std::vector<item> fine;
+  for (int i = 0; i < 30; ++i) fine.push_back(item{{"id", "ok" + std::to_string(i)}, {"n", i}});
+  for (const item& row : fine) co_await s.write(row, +1);
+  co_await s.write(poison, +1);
+  bool reported = false;
+  try {
+    co_await s.commit();
+  } catch (const batch_error& e) {
+    reported = true;
+    REQUIRE(e.unwritten().size() == 1);
+    CHECK(e.unwritten()[0].request == write_request{write_request::kind::put, poison});
+    CHECK(std::string(e.what()).find("sink 'flaky-mirror': commit wrote 30 of 31 requests") != std::string::npos);
+  }
+  CHECK(reported);
+  CHECK(table.store.size() == fine.size());
+  sink_stats st = s.stats();
+  CHECK(st.rows_upserted == 30);
+  CHECK(st.commits == 0);
+  // The sink stays usable, and the failed row is not sent again by itself.
+  const item later{{"id", "later"}, {"n", 1}};
+  co_await s.write(later, +1);
+  co_await s.close();
+  CHECK(table.store.size() == fine.size() + 1);
+  CHECK(s.stats().commits == 1);
+}
+
+}  // namespace
+
+TEST_CASE("sink under throttling, 500s and UnprocessedItems loses nothing") {
+  asio::io_context ioc;
+  flaky_table table;
+  test::fake_endpoint ep(ioc.get_executor(), std::ref(table));
+  std::vector<std::string> log;
+  client db(ioc.get_executor(), fake_config(ep, log));
+  test::run_coro(ioc, test::stop_when_done(ep, stream_through_faults(db, table)));
+  CHECK(ep.failures().empty());
+}
+
+TEST_CASE("sink reports the exact row that is never processed, and names itself in the log") {
+  asio::io_context ioc;
+  flaky_table table;
+  test::fake_endpoint ep(ioc.get_executor(), std::ref(table));
+  std::vector<std::string> log;
+  client db(ioc.get_executor(), fake_config(ep, log));
+  test::run_coro(ioc, test::stop_when_done(ep, poison_row_is_reported(db, table)));
+  bool logged = false;
+  for (const std::string& line : log)
+    if (line.find("sink 'flaky-mirror': commit wrote 30 of 31") != std::string::npos) logged = true;
+  CHECK(logged);
+}
