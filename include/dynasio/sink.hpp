@@ -104,8 +104,9 @@ struct sink_stats {
  * writes logs an error naming their count; they are not sent.
  *
  * @par Per-operation cancellation
- * Cancelling commit() cancels the batch writer's flush: what was acknowledged stays written,
- * the rest is reported as for a failure.
+ * Cancelling commit() rethrows the cancellation. Requests of the step not yet handed to the
+ * batch writer go back into the sink (unless the key was written since); those already handed
+ * stay with the writer. The next commit() or close() sends both.
  *
  * @par Object lifetimes
  * The sink keeps its client alive.
@@ -138,7 +139,8 @@ class sink {
    * and within DynamoDB's key size limits.
    * @param diff `+1` to upsert the row, `-1` to delete its key.
    * @throws dynasio::error `errc::invalid_argument` naming the column (the event is not
-   * recorded), or for a diff other than ±1; `errc::closed` after close().
+   * recorded), for a `+1` row over DynamoDB's 400 KB item size, or for a diff other than ±1;
+   * `errc::closed` after close().
    */
   DYNASIO_DECL boost::asio::awaitable<void> write(const item& row, int diff);
 

@@ -216,6 +216,14 @@ asio::awaitable<void> bad_rows_are_refused(client& db) {
       {{{"id", std::string(2049, 'x')}, {"n", 1}}, "exceeded the maximum size limit of2048 bytes"},
       {{{"id", "a"}, {"n", "1"}}, "'n' is S but the key is declared N"},
   };
+  const item huge{{"id", "big"}, {"n", 1}, {"blob", std::string(400 * 1024, 'x')}};
+  try {
+    co_await s.write(huge, +1);
+    FAIL_CHECK("accepted an item over 400 KB");
+  } catch (const error& e) {
+    CHECK(e.code() == errc::invalid_argument);
+    CHECK_MESSAGE(contains(e.what(), "row id=\"big\", n=1: Item size has exceeded the maximum allowed size"), e.what());
+  }
   for (const auto& [row, why] : bad) {
     for (int diff : {+1, -1}) {
       try {

@@ -128,3 +128,20 @@ TEST_CASE("sink step: only the final state per key is kept; numbers compare by v
   REQUIRE(out.size() == 1);
   CHECK(out[0].op == put_or_del::del);
 }
+
+TEST_CASE("sink step: a restored request yields to a newer event for its key") {
+  sink_step step;
+  add(step, {{"id", "a"}, {"v", 2}}, +1);
+  step.restore(key{{"id", "a"}}, write_request{put_or_del::put, {{"id", "a"}, {"v", 1}}});
+  step.restore(key{{"id", "b"}}, write_request{put_or_del::del, {{"id", "b"}}});
+  auto out = step.take();
+  REQUIRE(out.size() == 2);
+  CHECK(out[0] == write_request{put_or_del::put, {{"id", "a"}, {"v", 2}}});
+  CHECK(out[1] == write_request{put_or_del::del, {{"id", "b"}}});
+}
+
+TEST_CASE("sink keys: describe_key shows values briefly") {
+  CHECK(detail::describe_key({{"id", "a"}, {"ts", 5}}) == "id=\"a\", ts=5");
+  CHECK(detail::describe_key({{"id", std::string(70, 'x')}}) == "id=\"" + std::string(64, 'x') + "...\"");
+  CHECK(detail::describe_key({{"b", binary(std::string("abc"))}}) == "b=<3 bytes>");
+}

@@ -21,6 +21,9 @@ namespace dynasio::detail {
  */
 DYNASIO_DECL key extract_key(const item& row, const table_schema& keys, const std::string& who);
 
+/// `id="a", ts=5`: a validated key as messages show it (long strings cut, binaries by size).
+DYNASIO_DECL std::string describe_key(const key& k);
+
 /// "HASH id (S), RANGE ts (N)": a key schema as messages show it.
 DYNASIO_DECL std::string describe_keys(const table_schema& keys);
 

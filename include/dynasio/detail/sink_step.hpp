@@ -32,6 +32,10 @@ class sink_step {
   /// Records one event; `k` is the row's key (see extract_key), `diff` is +1 or -1.
   DYNASIO_DECL void add(key k, item row, int diff);
 
+  /// Gives back a request taken but not handed on (a cancelled commit), unless the key has
+  /// been written since: the newer event wins.
+  DYNASIO_DECL void restore(key k, write_request request);
+
   /// Events recorded since the last take().
   std::size_t events() const noexcept { return events_; }
   /// Distinct keys recorded since the last take().

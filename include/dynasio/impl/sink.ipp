@@ -9,6 +9,7 @@
 #include <dynasio/detail/sink_keys.hpp>
 #include <dynasio/detail/sink_step.hpp>
 #include <dynasio/error.hpp>
+#include <dynasio/item_limits.hpp>
 #include <dynasio/sink.hpp>
 
 #include <exception>
@@ -31,7 +32,8 @@ class sink_impl {
 
   void log(log_level level, const std::string& message) const { db_.impl()->log(level, who_ + ": " + message); }
 
-  boost::asio::awaitable<void> hand(write_request request, std::vector<failed_request>& failed);
+  boost::asio::awaitable<void> hand(const write_request& request, std::vector<failed_request>& failed);
+  void restore(std::vector<write_request>& requests, std::size_t from);
   boost::asio::awaitable<void> commit();
 
   client db_;
@@ -105,8 +107,9 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
 }
 
 // Hands one request to the batch writer. A batch_error thrown here reports requests of an
-// earlier call of this step; the request itself was not buffered, so it is handed again.
-inline boost::asio::awaitable<void> sink_impl::hand(write_request request, std::vector<failed_request>& failed) {
+// earlier call of this step; the request itself was not buffered, so it is handed again. A
+// request the writer refuses (e.g. an item over 400 KB) is reported with the others.
+inline boost::asio::awaitable<void> sink_impl::hand(const write_request& request, std::vector<failed_request>& failed) {
   for (int attempt = 0;; ++attempt) {
     std::error_code code;
     std::string message;
@@ -118,11 +121,23 @@ inline boost::asio::awaitable<void> sink_impl::hand(write_request request, std::
       failed.insert(failed.end(), e.unwritten().begin(), e.unwritten().end());
       code = e.code();
       message = e.what();
+    } catch (const error& e) {
+      if (e.code() != errc::invalid_argument) throw;
+      attempt = 1;
+      code = e.code();
+      message = e.what();
     }
     if (attempt > 0) {
-      failed.push_back(failed_request{std::move(request), code, std::move(message)});
+      failed.push_back(failed_request{request, code, std::move(message)});
       co_return;
     }
+  }
+}
+
+inline void sink_impl::restore(std::vector<write_request>& requests, std::size_t from) {
+  for (std::size_t i = from; i < requests.size(); ++i) {
+    key k = extract_key(requests[i].item, keys_, who_);
+    step_.restore(std::move(k), std::move(requests[i]));
   }
 }
 
@@ -132,16 +147,22 @@ inline boost::asio::awaitable<void> sink_impl::commit() {
   std::vector<write_request> requests = step_.take();
   stats_.rows_coalesced += events - requests.size();
   std::vector<failed_request> failed;
-  std::uint64_t puts = 0, deletes = 0;
-  for (write_request& r : requests) {
-    ++(r.op == write_request::kind::put ? puts : deletes);
-    co_await hand(std::move(r), failed);
+  std::size_t next = 0;
+  try {
+    for (; next < requests.size(); ++next) co_await hand(requests[next], failed);
+  } catch (...) {
+    // Cancelled (or the client failed) while handing the step on: what was not handed yet
+    // goes back into the step, so the next commit() sends it.
+    restore(requests, next);
+    throw;
   }
   try {
     co_await writer_.flush();
   } catch (const batch_error& e) {
     failed.insert(failed.end(), e.unwritten().begin(), e.unwritten().end());
   }
+  std::uint64_t puts = 0, deletes = 0;
+  for (const write_request& r : requests) ++(r.op == write_request::kind::put ? puts : deletes);
   for (const failed_request& f : failed) --(f.request.op == write_request::kind::put ? puts : deletes);
   stats_.rows_upserted += puts;
   stats_.rows_deleted += deletes;
@@ -208,6 +229,13 @@ DYNASIO_DECL boost::asio::awaitable<void> sink::write(const item& row, int diff)
   if (diff != 1 && diff != -1)
     throw error(errc::invalid_argument, s.who_ + ": diff must be +1 or -1, not " + std::to_string(diff));
   key k = detail::extract_key(row, s.keys_, s.who_);
+  if (diff > 0) {
+    try {
+      validate_item_size(row);
+    } catch (const error& e) {
+      throw error(errc::invalid_argument, s.who_ + ": row " + detail::describe_key(k) + ": " + e.diagnostics().message);
+    }
+  }
   s.step_.add(std::move(k), row, diff);
   co_return;
 }

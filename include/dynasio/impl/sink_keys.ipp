@@ -39,6 +39,23 @@ DYNASIO_DECL key extract_key(const item& row, const table_schema& keys, const st
   return k;
 }
 
+DYNASIO_DECL std::string describe_key(const key& k) {
+  std::string out;
+  for (const auto& [name, value] : k) {
+    if (!out.empty()) out += ", ";
+    out += name + "=";
+    if (value.is(attribute_type::S)) {
+      const std::string& text = value.as_string();
+      out += '"' + text.substr(0, 64) + (text.size() > 64 ? "...\"" : "\"");
+    } else if (value.is(attribute_type::N)) {
+      out += value.as_number().text();
+    } else {
+      out += "<" + std::to_string(value.as_binary().size()) + " bytes>";
+    }
+  }
+  return out;
+}
+
 DYNASIO_DECL std::string describe_keys(const table_schema& keys) {
   std::string s = "HASH " + keys.partition_key.name + " (" + to_string(keys.partition_key.type) + ")";
   if (keys.sort_key) s += ", RANGE " + keys.sort_key->name + " (" + to_string(keys.sort_key->type) + ")";

@@ -35,6 +35,14 @@ DYNASIO_DECL void sink_step::add(key k, item row, int diff) {
   // Otherwise the retraction is of a row this step has already replaced: the put stands.
 }
 
+DYNASIO_DECL void sink_step::restore(key k, write_request request) {
+  auto [it, inserted] = index_.try_emplace(k, entries_.size());
+  if (!inserted) return;
+  ++events_;
+  if (request.op == write_request::kind::put) entries_.push_back(entry{std::move(k), std::move(request.item)});
+  else entries_.push_back(entry{std::move(k), std::nullopt});
+}
+
 DYNASIO_DECL std::vector<write_request> sink_step::take() {
   std::vector<write_request> out;
   out.reserve(entries_.size());
