@@ -40,13 +40,30 @@ TEST_CASE("sink init_mode_from_string takes Pathway's spellings") {
 
 namespace {
 
+// DescribeTable's reply for table "t" (HASH id S, RANGE n N) in `status`.
+exchange described(std::string status) {
+  exchange e;
+  e.expect_target = "DynamoDB_20120810.DescribeTable";
+  e.body = R"({"Table":{"TableName":"t","TableStatus":")" + status +
+           R"(","ItemCount":0,"KeySchema":[{"AttributeName":"id","KeyType":"HASH"},{"AttributeName":"n","KeyType":"RANGE"}],)"
+           R"("AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"n","AttributeType":"N"}]}})";
+  return e;
+}
+
+exchange expect(std::string operation, exchange e = {}) {
+  e.expect_target = "DynamoDB_20120810." + operation;
+  return e;
+}
+
+exchange not_found() { return expect("DescribeTable", test::aws_error(400, "ResourceNotFoundException", "Requested resource not found")); }
+
 // A one-table DynamoDB (HASH id S, RANGE n N) that misbehaves on a fixed rhythm.
 class flaky_table {
  public:
   using store_type = std::map<key, item, test::change_stream::key_less>;
 
   exchange operator()(const recorded_request& r) {
-    if (r.target.ends_with(".DescribeTable")) return reply(describe_body);
+    if (r.target.ends_with(".DescribeTable")) return described("ACTIVE");
     if (!r.target.ends_with(".BatchWriteItem")) return test::aws_error(400, "ValidationException", "unexpected " + r.target);
     const std::size_t n = calls_++;
     if (n % 7 == 5) return test::aws_error(400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.");
@@ -83,10 +100,6 @@ class flaky_table {
     return e;
   }
 
-  static constexpr const char* describe_body =
-      R"({"Table":{"TableName":"t","TableStatus":"ACTIVE","ItemCount":0,)"
-      R"("KeySchema":[{"AttributeName":"id","KeyType":"HASH"},{"AttributeName":"n","KeyType":"RANGE"}],)"
-      R"("AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"n","AttributeType":"N"}]}})";
   std::size_t calls_ = 0;
 };
 
@@ -182,4 +195,56 @@ TEST_CASE("sink reports the exact row that is never processed, and names itself 
   for (const std::string& line : log)
     if (line.find("sink 'flaky-mirror': commit wrote 30 of 31") != std::string::npos) logged = true;
   CHECK(logged);
+}
+
+namespace {
+
+asio::awaitable<std::string> open_sequence(client& db, init_mode mode) {
+  sink_config c = flaky_sink_config();
+  c.init_mode = mode;
+  try {
+    sink s = co_await sink::open(db, std::move(c));
+  } catch (const error& e) {
+    co_return e.what();
+  }
+  co_return "opened";
+}
+
+// Plays `script` to open() in `mode`; returns "opened" or the error's message.
+std::string play(std::vector<exchange> script, init_mode mode) {
+  asio::io_context ioc;
+  test::fake_endpoint ep(ioc.get_executor(), std::move(script));
+  std::vector<std::string> log;
+  client db(ioc.get_executor(), fake_config(ep, log));
+  std::string result = test::run_coro(ioc, test::stop_when_done(ep, open_sequence(db, mode)));
+  CHECK(ep.failures().empty());
+  CHECK(ep.script_remaining() == 0);
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("sink open: the init modes' request sequences around tables in transition") {
+  SUBCASE("replace waits for a table being created before deleting it") {
+    CHECK(play({described("CREATING"), described("ACTIVE"), expect("DeleteTable"), not_found(), expect("CreateTable"),
+                described("ACTIVE")},
+               init_mode::replace) == "opened");
+  }
+  SUBCASE("create_if_not_exists lets a table being deleted go, then creates it") {
+    CHECK(play({described("DELETING"), expect("DeleteTable", test::aws_error(400, "ResourceInUseException", "busy")),
+                described("DELETING"), not_found(), expect("CreateTable"), described("CREATING"), described("ACTIVE")},
+               init_mode::create_if_not_exists) == "opened");
+  }
+  SUBCASE("create_if_not_exists losing a creation race checks the winner's table") {
+    CHECK(play({not_found(), expect("CreateTable", test::aws_error(400, "ResourceInUseException", "exists")),
+                described("ACTIVE")},
+               init_mode::create_if_not_exists) == "opened");
+  }
+  SUBCASE("existing waits for a table being created") {
+    CHECK(play({described("CREATING"), described("ACTIVE")}, init_mode::existing) == "opened");
+  }
+  SUBCASE("existing refuses a table being deleted") {
+    std::string why = play({described("DELETING")}, init_mode::existing);
+    CHECK(why.find("sink 'flaky-mirror': table 't' is being deleted") != std::string::npos);
+  }
 }

@@ -81,13 +81,17 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
                                                        const std::string& who) {
   const std::string& name = cfg.table_name;
   std::optional<table_description> found = co_await sink_describe(db, name);
-  if (cfg.init_mode == init_mode::existing && !found)
+  const bool deleting = found && found->status == "DELETING";
+  if (cfg.init_mode == init_mode::existing && (!found || deleting))
     throw error(make_error_code(service_errc::resource_not_found),
-                who + ": table '" + name +
-                    "' does not exist (init_mode existing prepares nothing: create it, or use "
-                    "create_if_not_exists or replace)");
-  if (found && (cfg.init_mode == init_mode::replace || found->status == "DELETING")) {
-    db.impl()->log(log_level::info, who + ": dropping table '" + name + "' (init_mode " + std::string(to_string(cfg.init_mode)) + ")");
+                who + ": table '" + name + (deleting ? "' is being deleted" : "' does not exist") +
+                    " (init_mode existing prepares nothing: create it, or use create_if_not_exists or replace)");
+  if (found && (cfg.init_mode == init_mode::replace || deleting)) {
+    db.impl()->log(log_level::info, who + ": dropping table '" + name + "' (init_mode " +
+                                        std::string(to_string(cfg.init_mode)) + ")");
+    // A table still being created or updated cannot be deleted yet.
+    if (found->status == "CREATING" || found->status == "UPDATING")
+      co_await db.wait_until_table_exists(name, cfg.table_wait_timeout);
     co_await sink_drop(db, name);
     co_await db.wait_until_table_not_exists(name, cfg.table_wait_timeout);
     found.reset();
