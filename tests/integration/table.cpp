@@ -96,7 +96,7 @@ asio::awaitable<void> queries_and_pages() {
 
   query_options desc{.key_condition = key_name("pk") == "odd", .filter = attr("n") > 20, .scan_index_forward = false};
   std::vector<item> odd = co_await t.query_all(desc);
-  REQUIRE(odd.size() == 4);  // 29, 27, 25, 23
+  REQUIRE(odd.size() == 5);  // 29, 27, 25, 23, 21
   CHECK(odd.front().at("sk") == attribute_value(29));
 
   scan_options pages_of_7{.limit = 7};
