@@ -63,11 +63,11 @@ struct batch_options {
   /// Requests per BatchWriteItem call, 1..25 (DynamoDB's limit).
   std::size_t flush_amount = 25;
   /// Key attribute names: a new request for the same key values replaces a buffered one.
-  std::vector<std::string> overwrite_by_pkeys;
+  std::vector<std::string> overwrite_by_pkeys{};
   /// The table's key attribute names, used to keep one request per key in flight and to
   /// detect duplicates within a batch. When empty: overwrite_by_pkeys, else learned once
   /// with DescribeTable before the first call.
-  std::vector<std::string> key_names;
+  std::vector<std::string> key_names{};
   /// Minimum pause between drain rounds in close() and flush() while requests wait for a retry.
   std::chrono::milliseconds on_exit_loop_sleep{0};
   /// BatchWriteItem calls in flight at once.
@@ -139,7 +139,7 @@ class batch_writer {
   DYNASIO_DECL boost::asio::any_io_executor get_executor() const noexcept;
 
  private:
-  std::shared_ptr<detail::batch_writer_impl> impl_;
+  std::shared_ptr<detail::batch_writer_impl> impl_{};
 };
 
 }  // namespace dynasio

@@ -17,6 +17,7 @@
 #include <dynasio/impl/client.ipp>
 #include <dynasio/impl/config.ipp>
 #include <dynasio/impl/error.ipp>
+#include <dynasio/impl/expression.ipp>
 #include <dynasio/impl/http_conn.ipp>
 #include <dynasio/impl/is_retryable.ipp>
 #include <dynasio/impl/item_limits.ipp>
@@ -27,6 +28,7 @@
 #include <dynasio/impl/sink.ipp>
 #include <dynasio/impl/sink_keys.ipp>
 #include <dynasio/impl/sink_step.ipp>
+#include <dynasio/impl/table.ipp>
 #include <dynasio/impl/timestamp.ipp>
 #include <dynasio/sigv4/impl/canonical.ipp>
 #include <dynasio/sigv4/impl/signer.ipp>
