@@ -1,16 +1,15 @@
 // The sink against dynalite: init modes, a randomized change stream checked after every
 // commit, rows refused before sending.
 #include <dynasio/client.hpp>
-#include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/sink.hpp>
+#include <dynasio/table.hpp>
 
 #include "change_stream.hpp"
 #include "integration.hpp"
 #include "run_coro.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/json.hpp>
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -42,19 +41,7 @@ sink_config cfg(std::string table, key_attribute pk, std::optional<key_attribute
 
 // Every item of the table, following LastEvaluatedKey.
 asio::awaitable<std::vector<item>> scan_table(client& db, std::string table) {
-  std::vector<item> out;
-  boost::json::object start;
-  for (;;) {
-    boost::json::object req;
-    req["TableName"] = table;
-    req["ConsistentRead"] = true;
-    if (!start.empty()) req["ExclusiveStartKey"] = start;
-    boost::json::object reply = co_await db.call("Scan", std::move(req));
-    for (const auto& v : reply.at("Items").as_array()) out.push_back(detail::read_item(v.as_object()));
-    auto last = reply.find("LastEvaluatedKey");
-    if (last == reply.end()) co_return out;
-    start = last->value().as_object();
-  }
+  co_return co_await db.table(std::move(table)).scan_all();
 }
 
 // Makes `table` exist with `schema`, empty.
