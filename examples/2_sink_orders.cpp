@@ -8,13 +8,14 @@
 
 #include <boost/asio.hpp>
 #include <boost/describe/class.hpp>
-#include <boost/json.hpp>
 
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace asio = boost::asio;
 
@@ -74,19 +75,17 @@ asio::awaitable<void> co_main() {
   std::cout << st.name << ": " << st.commits << " commits, " << st.rows_upserted << " rows upserted, "
             << st.rows_deleted << " deleted, " << st.rows_coalesced << " events coalesced\n";
 
-  // Read the table back: its item count, then a few rows.
-  boost::json::object count_request;
-  count_request["TableName"] = "example_orders";
-  count_request["Select"] = "COUNT";
-  boost::json::object count = co_await db.call("Scan", std::move(count_request));
-  std::cout << "items in the table: " << count["Count"] << " (the stream holds " << live.size() << ")\n";
+  // Read the table back: its item count, then a few rows as orders again.
+  dynasio::table orders = db.table("example_orders");
+  std::vector<dynasio::item> items = co_await orders.scan_all();
+  std::cout << "items in the table: " << items.size() << " (the stream holds " << live.size() << ")\n";
   int shown = 0;
   for (const auto& [id, o] : live) {
     if (shown++ == 3) break;
-    boost::json::object get;
-    get["TableName"] = "example_orders";
-    get["Key"].emplace_object()["order_id"].emplace_object()["S"] = id;
-    boost::json::object reply = co_await db.call("GetItem", std::move(get));
-    std::cout << "  " << boost::json::serialize(reply["Item"]) << '\n';
+    dynasio::key k{{"order_id", id}};
+    std::optional<dynasio::item> got = co_await orders.get_item(std::move(k));
+    order back = dynasio::from_item<order>(*got);
+    std::cout << "  " << back.order_id << ": " << back.customer << ", quantity " << back.quantity << ", price "
+              << back.price << '\n';
   }
 }
