@@ -21,8 +21,5 @@
 #include <dynasio/sets.hpp>
 #include <dynasio/table.hpp>
 #include <dynasio/sigv4/signer.hpp>
-<<<<<<< HEAD
-=======
->>>>>>> wt-values
 
 #endif
