@@ -11,12 +11,14 @@
 #include <dynasio/client.hpp>
 #include <dynasio/config.hpp>
 #include <dynasio/credentials.hpp>
+#include <dynasio/describe.hpp>
 #include <dynasio/diagnostics.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
 <<<<<<< HEAD
 #include <dynasio/sigv4/signer.hpp>
 =======
+#include <dynasio/item_limits.hpp>
 #include <dynasio/number.hpp>
 #include <dynasio/sets.hpp>
 >>>>>>> wt-values

@@ -12,7 +12,8 @@
 #include <dynasio/error.hpp>
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 
 #include <array>
 #include <cstddef>
@@ -33,22 +34,38 @@ inline void check_injected_crypto_failure(const char* what) {
     throw dynasio::error(errc::signing_failed, std::string(what) + " failed (injected)");
 }
 
-// OpenSSL 3 looks the algorithm up on every implicit use of EVP_sha256(); fetching it once
-// keeps that lookup off the per-request path.
-inline const EVP_MD* sha256_md() {
-  static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md(EVP_MD_fetch(nullptr, "SHA256", nullptr),
-                                                                  &EVP_MD_free);
-  return md.get();
+// OpenSSL 3 looks an algorithm up on every implicit use (EVP_sha256(), HMAC()); fetching it
+// once and reusing one context per thread keeps lookups and allocations off the per-request path.
+struct evp_contexts {
+  std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md{EVP_MD_fetch(nullptr, "SHA256", nullptr), &EVP_MD_free};
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md_ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+  std::unique_ptr<EVP_MAC, decltype(&EVP_MAC_free)> mac{EVP_MAC_fetch(nullptr, "HMAC", nullptr), &EVP_MAC_free};
+  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> mac_ctx{mac ? EVP_MAC_CTX_new(mac.get()) : nullptr,
+                                                                    &EVP_MAC_CTX_free};
+  bool mac_ready = false;
+
+  evp_contexts() {
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    mac_ready = md && md_ctx && mac_ctx && EVP_MAC_CTX_set_params(mac_ctx.get(), params) == 1;
+  }
+};
+
+inline evp_contexts& thread_evp_contexts() {
+  thread_local evp_contexts contexts;
+  return contexts;
 }
 
 /// SHA-256 of `data`. Throws dynasio::error(errc::signing_failed) if OpenSSL fails.
 inline sha256_digest sha256(std::string_view data) {
   check_injected_crypto_failure("SHA-256");
+  evp_contexts& c = thread_evp_contexts();
   sha256_digest out{};
   unsigned int len = 0;
-  const EVP_MD* md = sha256_md();
-  if (md == nullptr || EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1 ||
-      len != out.size())
+  if (!c.md || !c.md_ctx || EVP_DigestInit_ex(c.md_ctx.get(), c.md.get(), nullptr) != 1 ||
+      EVP_DigestUpdate(c.md_ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(c.md_ctx.get(), out.data(), &len) != 1 || len != out.size())
     throw dynasio::error(errc::signing_failed, "SHA-256 failed");
   return out;
 }
@@ -56,13 +73,13 @@ inline sha256_digest sha256(std::string_view data) {
 /// HMAC-SHA256 of `data` under `key`. Throws dynasio::error(errc::signing_failed) on failure.
 inline sha256_digest hmac_sha256(std::string_view key, std::string_view data) {
   check_injected_crypto_failure("HMAC-SHA256");
+  evp_contexts& c = thread_evp_contexts();
   sha256_digest out{};
-  unsigned int len = 0;
-  const EVP_MD* md = sha256_md();
-  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-  if (md == nullptr || HMAC(md, key.data(), static_cast<int>(key.size()), bytes, data.size(), out.data(), &len) ==
-                           nullptr ||
-      len != out.size())
+  std::size_t len = 0;
+  if (!c.mac_ready ||
+      EVP_MAC_init(c.mac_ctx.get(), reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr) != 1 ||
+      EVP_MAC_update(c.mac_ctx.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(c.mac_ctx.get(), out.data(), &len, out.size()) != 1 || len != out.size())
     throw dynasio::error(errc::signing_failed, "HMAC-SHA256 failed");
   return out;
 }

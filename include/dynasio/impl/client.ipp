@@ -117,7 +117,9 @@ DYNASIO_DECL void detail::client_impl::log(log_level level, std::string_view mes
 
 boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, const std::string& body) {
   for (bool stale_retry_left = true;;) {
-    connection_lease lease{pool_, co_await pool_.acquire()};
+    // Not inside the braces: GCC 12 mishandles co_await in aggregate initialisation.
+    std::unique_ptr<http_conn> pooled = co_await pool_.acquire();
+    connection_lease lease{pool_, std::move(pooled)};
     const bool reused = lease.conn != nullptr;
     if (!reused) {
       lease.conn = std::make_unique<http_conn>(ex_, ssl_ctx_, endpoint_.tls);

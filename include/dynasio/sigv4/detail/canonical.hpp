@@ -18,9 +18,8 @@ inline bool is_unreserved(unsigned char c) noexcept {
          c == '.' || c == '~';
 }
 
-inline bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
+// Spaces and tabs, plus the CR/LF of obsolete line folding; what the AWS SDKs collapse too.
+inline bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 inline char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 

@@ -1,0 +1,105 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_IMPL_ITEM_LIMITS_IPP
+#define DYNASIO_IMPL_ITEM_LIMITS_IPP
+
+#include <dynasio/error.hpp>
+#include <dynasio/item_limits.hpp>
+
+#include <string>
+
+namespace dynasio {
+namespace detail {
+
+inline std::size_t number_size(const number& n) noexcept {
+  decimal_parts p;
+  parse_decimal(n.text(), p);
+  return (p.digits + 1) / 2 + 1;
+}
+
+}  // namespace detail
+
+DYNASIO_DECL std::size_t value_size(const attribute_value& value) noexcept {
+  switch (value.type()) {
+    case attribute_type::S: return value.as_string().size();
+    case attribute_type::N: return detail::number_size(value.as_number());
+    case attribute_type::B: return value.as_binary().size();
+    case attribute_type::BOOL:
+    case attribute_type::NULL_: return 1;
+    case attribute_type::M: return 3 + value.as_map().size() + item_size(value.as_map());
+    case attribute_type::L: {
+      std::size_t size = 3;
+      for (const auto& v : value.as_list()) size += 1 + value_size(v);
+      return size;
+    }
+    case attribute_type::SS: {
+      std::size_t size = 0;
+      for (const auto& s : value.as_string_set()) size += s.size();
+      return size;
+    }
+    case attribute_type::NS: {
+      std::size_t size = 0;
+      for (const auto& n : value.as_number_set()) size += detail::number_size(n);
+      return size;
+    }
+    case attribute_type::BS: {
+      std::size_t size = 0;
+      for (const auto& b : value.as_binary_set()) size += b.size();
+      return size;
+    }
+  }
+  return 0;
+}
+
+DYNASIO_DECL std::size_t item_size(const item& value) noexcept {
+  std::size_t size = 0;
+  for (const auto& [name, v] : value) size += name.size() + value_size(v);
+  return size;
+}
+
+DYNASIO_DECL void validate_item_size(const item& value) {
+  const std::size_t size = item_size(value);
+  if (size > max_item_size)
+    throw error(errc::invalid_argument, "Item size has exceeded the maximum allowed size (" + std::to_string(size) +
+                                            " bytes; the limit is " + std::to_string(max_item_size) + ")");
+}
+
+DYNASIO_DECL void validate_key_value(std::string_view attr_name, const attribute_value& value, key_role role) {
+  const std::string name(attr_name);
+  std::size_t size = 0;
+  switch (value.type()) {
+    case attribute_type::N: return;  // 38 digits at most: always within the limits
+    case attribute_type::S:
+      size = value.as_string().size();
+      if (size == 0)
+        throw error(errc::invalid_argument,
+                    "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
+                    "contain an empty string value. Key: " + name);
+      break;
+    case attribute_type::B:
+      size = value.as_binary().size();
+      if (size == 0)
+        throw error(errc::invalid_argument,
+                    "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
+                    "contain an empty binary value. Key: " + name);
+      break;
+    default:
+      throw error(errc::invalid_argument, "One or more parameter values were invalid: key attribute " + name +
+                                              " must be of type S, N or B, not " + std::string(to_string(value.type())));
+  }
+  // The service's own messages, down to the missing space in "of2048".
+  if (role == key_role::partition && size > max_partition_key_size)
+    throw error(errc::invalid_argument,
+                "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit "
+                "of2048 bytes (key attribute " + name + ": " + std::to_string(size) + " bytes)");
+  if (role == key_role::sort && size > max_sort_key_size)
+    throw error(errc::invalid_argument,
+                "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size "
+                "limit of 1024 bytes (key attribute " + name + ": " + std::to_string(size) + " bytes)");
+}
+
+}  // namespace dynasio
+
+#endif

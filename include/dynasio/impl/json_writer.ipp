@@ -1,0 +1,212 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_IMPL_JSON_WRITER_IPP
+#define DYNASIO_IMPL_JSON_WRITER_IPP
+
+#include <dynasio/detail/protocol/base64.hpp>
+#include <dynasio/detail/protocol/json_writer.hpp>
+#include <dynasio/error.hpp>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+namespace dynasio::detail {
+
+// Byte classes for the string writer: 0 copies as is, 1 needs an escape, 2..4 starts a UTF-8
+// sequence of that length, 5 can never start a character.
+inline constexpr std::array<std::uint8_t, 256> json_byte_class = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = 1;
+  t['"'] = 1;
+  t['\\'] = 1;
+  for (int c = 0x80; c < 0x100; ++c) t[static_cast<std::size_t>(c)] = 5;
+  for (int c = 0xC2; c <= 0xDF; ++c) t[static_cast<std::size_t>(c)] = 2;
+  for (int c = 0xE0; c <= 0xEF; ++c) t[static_cast<std::size_t>(c)] = 3;
+  for (int c = 0xF0; c <= 0xF4; ++c) t[static_cast<std::size_t>(c)] = 4;
+  return t;
+}();
+
+// Length of the valid UTF-8 sequence at p (of class k), or 0 if it is not valid.
+inline std::size_t utf8_sequence(const unsigned char* p, std::size_t left, unsigned k) noexcept {
+  if (k == 5 || left < k) return 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (p[0] == 0xE0) lo = 0xA0;         // overlong
+  else if (p[0] == 0xED) hi = 0x9F;    // surrogates
+  else if (p[0] == 0xF0) lo = 0x90;    // overlong
+  else if (p[0] == 0xF4) hi = 0x8F;    // above U+10FFFF
+  if (p[1] < lo || p[1] > hi) return 0;
+  for (unsigned i = 2; i < k; ++i)
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  return k;
+}
+
+// Writes through a raw cursor into the caller's string, growing it ahead of each piece by that
+// piece's worst case, so the inner loops carry no capacity checks. The string is cut back to
+// what was written by finish(), or by the destructor when a throw unwinds.
+class wire_writer {
+ public:
+  explicit wire_writer(std::string& out) : out_(out), start_(out.size()) {
+    p_ = out_.data() + start_;
+    end_ = p_;
+  }
+  wire_writer(const wire_writer&) = delete;
+  wire_writer& operator=(const wire_writer&) = delete;
+  ~wire_writer() { out_.resize(static_cast<std::size_t>(p_ - out_.data())); }
+
+  void reserve(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) >= n) return;
+    const std::size_t used = static_cast<std::size_t>(p_ - out_.data());
+    // Geometric growth over what this writer added, so zero-filling stays proportional to it.
+    out_.resize(used + std::max(n, out_.size() - start_ + 256));
+    p_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
+  }
+  void raw(const char* s, std::size_t n) {
+    reserve(n);
+    std::memcpy(p_, s, n);
+    p_ += n;
+  }
+  template <std::size_t N>
+  void lit(const char (&s)[N]) {
+    raw(s, N - 1);
+  }
+  void ch(char c) {
+    reserve(1);
+    *p_++ = c;
+  }
+
+  void string(std::string_view utf8) {
+    static constexpr char hex[] = "0123456789abcdef";
+    reserve(utf8.size() * 6 + 2);  // every byte escaped as \u00XX, at worst
+    const auto* s = reinterpret_cast<const unsigned char*>(utf8.data());
+    const std::size_t n = utf8.size();
+    char* p = p_;
+    *p++ = '"';
+    for (std::size_t i = 0; i < n;) {
+      const unsigned char c = s[i];
+      const unsigned k = json_byte_class[c];
+      if (k == 0) {
+        *p++ = static_cast<char>(c);
+        ++i;
+      } else if (k == 1) {
+        *p++ = '\\';
+        switch (c) {
+          case '"': *p++ = '"'; break;
+          case '\\': *p++ = '\\'; break;
+          case '\b': *p++ = 'b'; break;
+          case '\f': *p++ = 'f'; break;
+          case '\n': *p++ = 'n'; break;
+          case '\r': *p++ = 'r'; break;
+          case '\t': *p++ = 't'; break;
+          default: p[0] = 'u', p[1] = '0', p[2] = '0', p[3] = hex[c >> 4], p[4] = hex[c & 15], p += 5;
+        }
+        ++i;
+      } else {
+        const std::size_t len = utf8_sequence(s + i, n - i, k);
+        if (len == 0) {
+          p_ = p;
+          throw error(errc::invalid_argument, "string is not valid UTF-8 (at byte " + std::to_string(i) + ")");
+        }
+        std::memcpy(p, s + i, len);
+        p += len;
+        i += len;
+      }
+    }
+    *p++ = '"';
+    p_ = p;
+  }
+
+  // Validated number text is ASCII digits, sign, point and exponent: nothing to escape.
+  void num(const number& n) {
+    const std::string& t = n.text();
+    reserve(t.size() + 2);
+    *p_++ = '"';
+    std::memcpy(p_, t.data(), t.size());
+    p_ += t.size();
+    *p_++ = '"';
+  }
+
+  void bin(const binary& b) {
+    reserve(base64_encoded_size(b.size()) + 2);
+    *p_++ = '"';
+    // base64_encode appends to a string; write through a view of our own buffer instead.
+    const std::size_t used = static_cast<std::size_t>(p_ - out_.data());
+    out_.resize(used);
+    base64_encode(out_, b.view());
+    out_.push_back('"');
+    p_ = out_.data() + out_.size();
+    end_ = p_;
+  }
+
+  template <class Set, class F>
+  void set(const Set& s, F element) {
+    bool first = true;
+    for (const auto& v : s) {
+      if (!first) ch(',');
+      first = false;
+      element(v);
+    }
+    lit("]}");
+  }
+
+  void value(const attribute_value& v);
+
+  void map(const item& m) {
+    ch('{');
+    bool first = true;
+    for (const auto& [name, v] : m) {
+      if (!first) ch(',');
+      first = false;
+      string(name);
+      ch(':');
+      value(v);
+    }
+    ch('}');
+  }
+
+ private:
+  std::string& out_;
+  std::size_t start_;
+  char* p_;
+  char* end_;
+};
+
+inline void wire_writer::value(const attribute_value& v) {
+  switch (v.type()) {
+    case attribute_type::S: lit("{\"S\":"), string(v.as_string()), ch('}'); break;
+    case attribute_type::N: lit("{\"N\":"), num(v.as_number()), ch('}'); break;
+    case attribute_type::B: lit("{\"B\":"), bin(v.as_binary()), ch('}'); break;
+    case attribute_type::BOOL: v.as_bool() ? lit("{\"BOOL\":true}") : lit("{\"BOOL\":false}"); break;
+    case attribute_type::NULL_: lit("{\"NULL\":true}"); break;
+    case attribute_type::M: lit("{\"M\":"), map(v.as_map()), ch('}'); break;
+    case attribute_type::L: {
+      lit("{\"L\":[");
+      bool first = true;
+      for (const auto& e : v.as_list()) {
+        if (!first) ch(',');
+        first = false;
+        value(e);
+      }
+      lit("]}");
+      break;
+    }
+    case attribute_type::SS:
+      lit("{\"SS\":["), set(v.as_string_set(), [&](const std::string& s) { string(s); });
+      break;
+    case attribute_type::NS: lit("{\"NS\":["), set(v.as_number_set(), [&](const number& n) { num(n); }); break;
+    case attribute_type::BS: lit("{\"BS\":["), set(v.as_binary_set(), [&](const binary& b) { bin(b); }); break;
+  }
+}
+
+DYNASIO_DECL void write_json_string(std::string& out, std::string_view utf8) { wire_writer(out).string(utf8); }
+
+DYNASIO_DECL void write_value(std::string& out, const attribute_value& value) { wire_writer(out).value(value); }
+
+DYNASIO_DECL void write_item(std::string& out, const item& value) { wire_writer(out).map(value); }
+
+}  // namespace dynasio::detail
+
+#endif

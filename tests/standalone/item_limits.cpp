@@ -1,0 +1,1 @@
+#include <dynasio/item_limits.hpp>

@@ -1,0 +1,1 @@
+#include <dynasio/sigv4/signer.hpp>

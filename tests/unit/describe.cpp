@@ -1,0 +1,127 @@
+#include <dynasio/describe.hpp>
+#include <dynasio/detail/timestamp.hpp>
+
+#include <boost/describe/class.hpp>
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace app {
+
+struct address {
+  std::string city;
+  std::optional<std::string> zip;
+};
+BOOST_DESCRIBE_STRUCT(address, (), (city, zip))
+
+struct order {
+  std::string id;
+  std::int64_t qty = 0;
+  double price = 0;
+  bool paid = false;
+  std::vector<std::string> lines;
+  std::map<std::string, int> counts;
+  std::set<std::string> tags;
+  std::set<int> codes;
+  std::optional<std::string> note;
+  address ship_to;
+  std::vector<address> history;
+  std::vector<std::byte> blob;
+  std::chrono::system_clock::time_point created;
+  std::uint64_t big = 0;
+};
+BOOST_DESCRIBE_STRUCT(order, (), (id, qty, price, paid, lines, counts, tags, codes, note, ship_to, history, blob,
+                                  created, big))
+
+bool operator==(const address& a, const address& b) { return a.city == b.city && a.zip == b.zip; }
+
+}  // namespace app
+
+using namespace dynasio;
+
+TEST_CASE("described structs round-trip through items") {
+  app::order o;
+  o.id = "o-1";
+  o.qty = -7;
+  o.price = 19.99;
+  o.paid = true;
+  o.lines = {"a", "b"};
+  o.counts = {{"x", 1}, {"y", 2}};
+  o.tags = {"red", "blue"};
+  o.codes = {3, 1};
+  o.ship_to = {"Paris", "75001"};
+  o.history = {{"Lyon", std::nullopt}};
+  o.blob = {std::byte{0}, std::byte{255}};
+  o.created = std::chrono::sys_days(std::chrono::year(2024) / 5 / 1) + std::chrono::hours(12) +
+              std::chrono::milliseconds(250);
+  o.big = 18446744073709551615ull;
+
+  item i = to_item(o);
+  CHECK(i.at("id") == attribute_value("o-1"));
+  CHECK(i.at("price") == attribute_value(19.99));
+  CHECK(i.at("lines") == attribute_value(list{"a", "b"}));
+  CHECK(i.at("tags") == attribute_value(string_set{"blue", "red"}));
+  CHECK(i.at("codes") == attribute_value(number_set{1, 3}));
+  CHECK(i.at("ship_to").as_map().at("zip").as_string() == "75001");
+  CHECK(i.at("history").as_list()[0].as_map().count("zip") == 0);  // nullopt: absent, not NULL
+  CHECK(i.count("note") == 0);
+  CHECK(i.at("blob").as_binary().size() == 2);
+  CHECK(i.at("created").as_string() == "2024-05-01T12:00:00.25Z");
+
+  auto back = from_item<app::order>(i);
+  CHECK(back.id == o.id);
+  CHECK(back.qty == o.qty);
+  CHECK(back.price == o.price);
+  CHECK(back.paid);
+  CHECK(back.lines == o.lines);
+  CHECK(back.counts == o.counts);
+  CHECK(back.tags == o.tags);
+  CHECK(back.codes == o.codes);
+  CHECK_FALSE(back.note);
+  CHECK(back.ship_to == o.ship_to);
+  CHECK(back.history == o.history);
+  CHECK(back.blob == o.blob);
+  CHECK(back.created == o.created);
+  CHECK(back.big == o.big);
+}
+
+TEST_CASE("nullopt becomes NULL only when asked, and NULL reads back as nullopt") {
+  app::address a{"Oslo", std::nullopt};
+  CHECK(to_item(a).count("zip") == 0);
+  item with_null = to_item(a, {.nullopt_as_null = true});
+  CHECK(with_null.at("zip").is_null());
+  CHECK_FALSE(from_item<app::address>(with_null).zip);
+}
+
+TEST_CASE("from_item names the attribute that is missing or does not convert") {
+  auto message = [](const item& i) {
+    try {
+      from_item<app::address>(i);
+    } catch (const error& e) {
+      CHECK(e.code() == errc::invalid_argument);
+      return e.diagnostics().message;
+    }
+    return std::string();
+  };
+  CHECK(message(item{{"zip", "1"}}) == "missing attribute city");
+  CHECK(message(item{{"city", 5}}) == "attribute city: attribute value is N, not S");
+  item bad_int{{"id", "x"}, {"qty", number("1.5")}};
+  CHECK_THROWS_WITH_AS(from_item<app::order>(bad_int), doctest::Contains("attribute qty"), error);
+}
+
+TEST_CASE("timestamps are ISO-8601 UTC") {
+  using namespace std::chrono;
+  CHECK(detail::format_timestamp(system_clock::time_point{}) == "1970-01-01T00:00:00Z");
+  auto t = detail::parse_timestamp("1999-12-31T23:59:59.000000001Z");
+  CHECK(detail::format_timestamp(t) == "1999-12-31T23:59:59.000000001Z");
+  for (const char* bad : {"", "1999-12-31", "1999-12-31T23:59:59", "1999-02-30T00:00:00Z", "1999-12-31T24:00:00Z",
+                          "1999-12-31T23:59:59.Z", "1999-12-31T23:59:59+01:00"})
+    CHECK_THROWS_AS(detail::parse_timestamp(bad), error);
+}
