@@ -7,6 +7,8 @@
 
 // The public API in one include.
 #include <dynasio/attribute_value.hpp>
+#include <dynasio/batch_error.hpp>
+#include <dynasio/batch_writer.hpp>
 #include <dynasio/binary.hpp>
 #include <dynasio/client.hpp>
 #include <dynasio/config.hpp>
@@ -15,12 +17,9 @@
 #include <dynasio/diagnostics.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
-<<<<<<< HEAD
-#include <dynasio/sigv4/signer.hpp>
-=======
 #include <dynasio/item_limits.hpp>
 #include <dynasio/number.hpp>
 #include <dynasio/sets.hpp>
->>>>>>> wt-values
+#include <dynasio/sigv4/signer.hpp>
 
 #endif

@@ -115,7 +115,8 @@ class batch_writer {
   /// Use table::batch_writer().
   DYNASIO_DECL batch_writer(dynasio::client db, std::string table_name, batch_options opts);
   batch_writer(batch_writer&&) noexcept = default;
-  batch_writer& operator=(batch_writer&&) noexcept = default;
+  /// Reports what the assigned-to writer still holds, as the destructor does, then takes `other`'s.
+  DYNASIO_DECL batch_writer& operator=(batch_writer&& other) noexcept;
   DYNASIO_DECL ~batch_writer();
 
   /// Buffers a put of `item`; suspends only for backpressure. Throws errc::invalid_argument

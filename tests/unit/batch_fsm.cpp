@@ -255,3 +255,14 @@ TEST_CASE("batch_fsm: keys compare by value, numbers numerically") {
   CHECK(fsm.add(one_point_zero));
   CHECK(fsm.pending_size() == 1);
 }
+
+TEST_CASE("batch_fsm: a dropped connection is retried whatever its code; cancellation is not") {
+  auto c = cfg(1);
+  batch_fsm fsm(c);
+  fsm.add(put("a"));
+  auto id = fsm.next_batch(t0, true);
+  // Beast's "end of stream" is not in is_retryable(), but re-sending a batch is always safe.
+  CHECK(fsm.on_call_failed(id, std::error_code(1, std::generic_category()), "end of stream", t0).requeued == 1);
+  id = fsm.next_batch(*fsm.next_due(), true);
+  CHECK(fsm.on_call_failed(id, std::make_error_code(std::errc::operation_canceled), "cancelled", t0).failed == 1);
+}

@@ -10,9 +10,19 @@
 #include <dynasio/is_retryable.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <stdexcept>
 
 namespace dynasio::detail {
+
+// BatchWriteItem puts and deletes whole items, so sending a request again is always safe:
+// beyond is_retryable(), any transport failure (a connection dropped before the reply, under
+// whatever code the HTTP stack reports it) is worth another attempt. Cancellation is not.
+inline bool batch_retryable(std::error_code ec) {
+  if (is_retryable(ec)) return true;
+  if (ec.category() == service_category() || ec.category() == client_category()) return false;
+  return !(ec == std::errc::operation_canceled || ec.value() == ECANCELED);
+}
 
 DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), rng_(cfg.seed) {}
 
@@ -154,7 +164,7 @@ DYNASIO_DECL batch_outcome batch_fsm::on_call_failed(std::uint64_t id, std::erro
     }
     return out;
   }
-  const bool retry = is_retryable(code);
+  const bool retry = batch_retryable(code);
   for (auto& e : entries) {
     e.last_code = code;
     e.last_message = message;
