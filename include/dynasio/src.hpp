@@ -21,15 +21,13 @@
 #include <dynasio/impl/error.ipp>
 #include <dynasio/impl/http_conn.ipp>
 #include <dynasio/impl/is_retryable.ipp>
-#include <dynasio/impl/number.ipp>
-#include <dynasio/impl/sets.ipp>
-#include <dynasio/sigv4/impl/canonical.ipp>
-#include <dynasio/sigv4/impl/signer.ipp>
 #include <dynasio/impl/item_limits.ipp>
 #include <dynasio/impl/json_reader.ipp>
 #include <dynasio/impl/json_writer.ipp>
 #include <dynasio/impl/number.ipp>
 #include <dynasio/impl/sets.ipp>
 #include <dynasio/impl/timestamp.ipp>
+#include <dynasio/sigv4/impl/canonical.ipp>
+#include <dynasio/sigv4/impl/signer.ipp>
 
 #endif

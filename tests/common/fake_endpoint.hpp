@@ -28,6 +28,16 @@ namespace dynasio::test {
 /// the next request on a kept-alive one. When the script is exhausted the reply is 500
 /// `FakeEndpoint#ScriptExhausted` and a failure is recorded.
 ///
+/// @code
+/// asio::io_context ioc;
+/// fake_endpoint ep(ioc.get_executor(), {
+///     aws_error(400, "ProvisionedThroughputExceededException", "slow down"),
+///     exchange{.expect_target = "DynamoDB_20120810.PutItem", .body = "{}"}});
+/// run_coro(ioc, stop_when_done(ep, put_one_item(ep.endpoint_url())));
+/// CHECK(ep.failures().empty());
+/// CHECK(ep.requests().size() == 2);
+/// @endcode
+///
 /// @par Object lifetimes
 /// Declare the io_context before the endpoint. The destructor calls stop(). The listening socket
 /// keeps the io_context busy until stop(): wrap the test body in stop_when_done().

@@ -67,27 +67,9 @@ class random_items {
       case 2: return bytes();
       case 3: return uniform(0, 1) == 1;
       case 4: return nullptr;
-      case 5: {
-        std::vector<std::string> v;
-        for (int n = uniform(1, 5); n > 0; --n) v.push_back(utf8_string());
-        std::sort(v.begin(), v.end());
-        v.erase(std::unique(v.begin(), v.end()), v.end());
-        return string_set(std::move(v));
-      }
-      case 6: {
-        std::vector<number> v;
-        for (int n = uniform(1, 5); n > 0; --n) v.push_back(num());
-        std::sort(v.begin(), v.end());
-        v.erase(std::unique(v.begin(), v.end()), v.end());
-        return number_set(std::move(v));
-      }
-      case 7: {
-        std::vector<binary> v;
-        for (int n = uniform(1, 5); n > 0; --n) v.push_back(bytes());
-        std::sort(v.begin(), v.end());
-        v.erase(std::unique(v.begin(), v.end()), v.end());
-        return binary_set(std::move(v));
-      }
+      case 5: return string_set(distinct<std::string>([&] { return utf8_string(); }));
+      case 6: return number_set(distinct<number>([&] { return num(); }));
+      case 7: return binary_set(distinct<binary>([&] { return bytes(); }));
       case 8: {
         list l;
         for (int n = uniform(0, 4); n > 0; --n) l.push_back(value(depth - 1));
@@ -104,6 +86,16 @@ class random_items {
   }
 
  private:
+  // One to five elements, duplicates dropped, as a set needs.
+  template <class T, class F>
+  std::vector<T> distinct(F make) {
+    std::vector<T> v;
+    for (int n = uniform(1, 5); n > 0; --n) v.push_back(make());
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  }
+
   static void append_utf8(std::string& s, std::uint32_t cp) {
     auto put = [&](std::uint32_t b) { s.push_back(static_cast<char>(b)); };
     if (cp < 0x80) {
