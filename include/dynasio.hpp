@@ -21,8 +21,5 @@
 #include <dynasio/number.hpp>
 #include <dynasio/sets.hpp>
 #include <dynasio/sigv4/signer.hpp>
-<<<<<<< HEAD
-=======
->>>>>>> wt-values
 
 #endif
