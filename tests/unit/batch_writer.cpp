@@ -8,7 +8,9 @@
 #include "fake_endpoint.hpp"
 #include "run_coro.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <doctest/doctest.h>
 
@@ -559,4 +561,35 @@ TEST_CASE("batch_writer (fake): bad items are refused when added; writing after 
     o.flush_amount = bad;
     CHECK_THROWS_WITH_AS(batch_writer(db, "t", o), doctest::Contains("flush_amount must be 1..25"), error);
   }
+}
+
+namespace {
+asio::awaitable<void> cancel_run(batch_writer& w, sclock::duration& waited) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  co_await w.put_item(row("c1", 1));  // sent at once (flush_amount 1)
+  asio::steady_timer timer(co_await asio::this_coro::executor, 30ms);
+  auto start = sclock::now();
+  item second = row("c2", 2);
+  // Buffered, then waits for the only call slot: the timer wins and cancels the wait.
+  auto first_done = co_await (w.put_item(std::move(second)) || timer.async_wait(asio::use_awaitable));
+  waited = sclock::now() - start;
+  CHECK(first_done.index() == 1);
+  co_await w.close();
+}
+}  // namespace
+
+TEST_CASE("batch_writer (fake): a put_item waiting for room can be cancelled; its item stays buffered") {
+  fake_table table;
+  table.delay = 400ms;
+  asio::io_context ioc;
+  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
+  client db(ioc.get_executor(), fake_config(ep));
+  auto opts = fast_options();
+  opts.flush_amount = 1;
+  opts.max_in_flight = 1;
+  batch_writer w(db, "t", opts);
+  sclock::duration waited{};
+  run_coro(ioc, stop_when_done(ep, cancel_run(w, waited)));
+  CHECK(waited < 300ms);
+  CHECK(table.rows.size() == 2);
 }
