@@ -129,6 +129,30 @@ batch_options fast_options() {
   return o;
 }
 
+// A fake table behind a fake endpoint, and a client for it, on one io_context.
+struct harness {
+  fake_table table;
+  asio::io_context ioc;
+  fake_endpoint ep;
+  client db;
+
+  explicit harness(const std::function<void(client_config&)>& tweak = {})
+      : ep(ioc.get_executor(), [this](const recorded_request& r) { return table.handle(r); }),
+        db(ioc.get_executor(), configured(ep, tweak)) {}
+
+  static client_config configured(const fake_endpoint& ep, const std::function<void(client_config&)>& tweak) {
+    client_config c = fake_config(ep);
+    if (tweak) tweak(c);
+    return c;
+  }
+
+  // Runs a test body, then stops the endpoint so that the io_context runs out of work.
+  template <class T>
+  T run(asio::awaitable<T> body) {
+    return run_coro(ioc, stop_when_done(ep, std::move(body)));
+  }
+};
+
 item row(const std::string& pk, int v) { return item{{"pk", pk}, {"v", v}}; }
 
 // Writes `ops` (a put of v = index, or a delete every `del_every`) and returns the expected rows.
@@ -160,28 +184,25 @@ asio::awaitable<void> write_and_close(batch_writer& w, std::size_t ops, std::siz
   co_await w.close();
 }
 
-// Runs `ops` writes through a writer against `table`; returns the writer's stats.
-batch_stats run_against(fake_table& table, batch_options opts, std::size_t ops, std::size_t keys,
-                        std::size_t del_every) {
-  asio::io_context ioc;
-  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
-  client db(ioc.get_executor(), fake_config(ep));
-  batch_writer w(db, "t", std::move(opts));
-  run_coro(ioc, stop_when_done(ep, write_and_close(w, ops, keys, del_every)));
-  CHECK(ep.failures().empty());
+// Runs `ops` writes through a writer against the harness' table; returns the writer's stats.
+batch_stats run_against(harness& h, batch_options opts, std::size_t ops, std::size_t keys, std::size_t del_every) {
+  batch_writer w(h.db, "t", std::move(opts));
+  h.run(write_and_close(w, ops, keys, del_every));
+  CHECK(h.ep.failures().empty());
   return w.stats();
 }
 
 }  // namespace
 
 TEST_CASE("batch_writer (fake): 30% unprocessed per call are re-sent with bounded backoff, nothing lost") {
-  fake_table table;
+  harness h;
+  fake_table& table = h.table;
   table.unprocessed = [](std::size_t n, const std::string&) { return n % 10 < 3; };
   auto opts = fast_options();
   opts.on_exit_loop_sleep = 5ms;
   opts.max_in_flight = 3;
   opts.max_request_attempts = 50;
-  auto stats = run_against(table, opts, 2000, 300, 5);
+  auto stats = run_against(h, opts, 2000, 300, 5);
   CHECK(table.rows == expected_after(2000, 300, 5));
   CHECK(table.overlaps.empty());
   CHECK(stats.unprocessed_resent > 0);
@@ -196,7 +217,8 @@ TEST_CASE("batch_writer (fake): 30% unprocessed per call are re-sent with bounde
 }
 
 TEST_CASE("batch_writer (fake): whole-call throttling, 500s and dropped connections are retried, nothing lost") {
-  fake_table table;
+  harness h;
+  fake_table& table = h.table;
   table.fault = [](std::size_t call, const std::vector<std::string>&) -> std::optional<exchange> {
     switch (call % 7) {
       case 1: return dynasio::test::aws_error(400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.");
@@ -211,7 +233,7 @@ TEST_CASE("batch_writer (fake): whole-call throttling, 500s and dropped connecti
   };
   auto opts = fast_options();
   opts.max_in_flight = 4;
-  auto stats = run_against(table, opts, 3000, 500, 4);
+  auto stats = run_against(h, opts, 3000, 500, 4);
   CHECK(table.rows == expected_after(3000, 500, 4));
   CHECK(table.overlaps.empty());
   CHECK(stats.throttles > 0);
@@ -220,7 +242,8 @@ TEST_CASE("batch_writer (fake): whole-call throttling, 500s and dropped connecti
 }
 
 TEST_CASE("batch_writer (fake): pipelined calls never carry one key twice, and per-key order holds") {
-  fake_table table;
+  harness h;
+  fake_table& table = h.table;
   table.delay = 3ms;
   table.unprocessed = [](std::size_t n, const std::string&) { return n % 5 == 0; };
   auto opts = fast_options();
@@ -228,7 +251,7 @@ TEST_CASE("batch_writer (fake): pipelined calls never carry one key twice, and p
   opts.flush_amount = 5;
   opts.max_request_attempts = 50;
   // Few keys, many writes each: the same key is always due again while a call carries it.
-  auto stats = run_against(table, opts, 1500, 12, 6);
+  auto stats = run_against(h, opts, 1500, 12, 6);
   CHECK(table.overlaps.empty());
   CHECK(table.rows == expected_after(1500, 12, 6));
   CHECK(table.max_calls_in_flight > 1);
@@ -237,12 +260,13 @@ TEST_CASE("batch_writer (fake): pipelined calls never carry one key twice, and p
 }
 
 TEST_CASE("batch_writer (fake): overwrite_by_pkeys sends only the newest request per buffered key") {
-  fake_table table;
+  harness h;
+  fake_table& table = h.table;
   auto opts = fast_options();
   opts.key_names.clear();
   opts.overwrite_by_pkeys = {"pk"};
   opts.max_in_flight = 1;
-  auto stats = run_against(table, opts, 1000, 10, 3);
+  auto stats = run_against(h, opts, 1000, 10, 3);
   CHECK(table.rows == expected_after(1000, 10, 3));
   CHECK(stats.superseded > 0);
   CHECK(stats.items_written + stats.superseded == 1000);
@@ -264,19 +288,17 @@ asio::awaitable<void> poison_run(batch_writer& w, std::optional<batch_error>& ca
 }  // namespace
 
 TEST_CASE("batch_writer (fake): a poison request is isolated by splitting, the rest is written") {
-  fake_table table;
+  harness h;
+  fake_table& table = h.table;
   const std::string msg = "One or more parameter values were invalid: Type mismatch for key pk expected: N actual: S";
   table.fault = [&](std::size_t, const std::vector<std::string>& pks) -> std::optional<exchange> {
     for (const auto& pk : pks)
       if (pk == "poison") return dynasio::test::aws_error(400, "ValidationException", msg);
     return std::nullopt;
   };
-  asio::io_context ioc;
-  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
-  client db(ioc.get_executor(), fake_config(ep));
-  batch_writer w(db, "t", fast_options());
+  batch_writer w(h.db, "t", fast_options());
   std::optional<batch_error> caught;
-  run_coro(ioc, stop_when_done(ep, poison_run(w, caught)));
+  h.run(poison_run(w, caught));
   REQUIRE(caught);
   REQUIRE(caught->unwritten().size() == 1);
   CHECK(caught->unwritten()[0].request == write_request{write_request::kind::put, row("poison", 17)});
@@ -303,19 +325,17 @@ asio::awaitable<void> budget_run(batch_writer& w, std::vector<write_request>& gi
 }  // namespace
 
 TEST_CASE("batch_writer (fake): past the attempt budget, batch_error holds exactly the unwritten requests") {
-  fake_table table;
+  harness h;
+  fake_table& table = h.table;
   // Every third key is never processed; the rest goes through.
   table.unprocessed = [](std::size_t, const std::string& pk) { return std::stoi(pk.substr(1)) % 3 == 0; };
-  asio::io_context ioc;
-  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
-  client db(ioc.get_executor(), fake_config(ep));
   auto opts = fast_options();
   opts.max_request_attempts = 3;
-  batch_writer w(db, "t", opts);
+  batch_writer w(h.db, "t", opts);
   std::vector<write_request> given;
   std::optional<batch_error> caught;
   const auto start = sclock::now();
-  run_coro(ioc, stop_when_done(ep, budget_run(w, given, caught)));
+  h.run(budget_run(w, given, caught));
   REQUIRE(caught);
   CHECK(caught->code() == errc::batch_incomplete);
   std::vector<write_request> want;
@@ -344,16 +364,14 @@ asio::awaitable<void> fail_run(batch_writer& w, std::optional<batch_error>& caug
 }  // namespace
 
 TEST_CASE("batch_writer (fake): a call failing for good hands every one of its requests back") {
-  fake_table table;
+  harness h;
+  fake_table& table = h.table;
   table.fault = [](std::size_t, const std::vector<std::string>&) -> std::optional<exchange> {
     return dynasio::test::aws_error(400, "ResourceNotFoundException", "Requested resource not found");
   };
-  asio::io_context ioc;
-  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
-  client db(ioc.get_executor(), fake_config(ep));
-  batch_writer w(db, "t", fast_options());
+  batch_writer w(h.db, "t", fast_options());
   std::optional<batch_error> caught;
-  run_coro(ioc, stop_when_done(ep, fail_run(w, caught)));
+  h.run(fail_run(w, caught));
   REQUIRE(caught);
   REQUIRE(caught->unwritten().size() == 10);
   for (int i = 0; i < 10; ++i) {
@@ -363,20 +381,18 @@ TEST_CASE("batch_writer (fake): a call failing for good hands every one of its r
 }
 
 TEST_CASE("batch_writer (fake): persistent throttling ends in batch_error within the retry budget") {
-  fake_table table;
+  harness h;
+  fake_table& table = h.table;
   table.fault = [](std::size_t, const std::vector<std::string>&) -> std::optional<exchange> {
     return dynasio::test::aws_error(400, "ProvisionedThroughputExceededException", "slow down");
   };
-  asio::io_context ioc;
-  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
-  client db(ioc.get_executor(), fake_config(ep));
   auto opts = fast_options();
   opts.retry_budget = 300ms;
   opts.max_request_attempts = 1000;
-  batch_writer w(db, "t", opts);
+  batch_writer w(h.db, "t", opts);
   std::optional<batch_error> caught;
   auto start = sclock::now();
-  run_coro(ioc, stop_when_done(ep, fail_run(w, caught)));
+  h.run(fail_run(w, caught));
   auto took = sclock::now() - start;
   REQUIRE(caught);
   CHECK(caught->unwritten().size() == 10);
@@ -399,12 +415,10 @@ asio::awaitable<void> big_run(batch_writer& w) {
 }  // namespace
 
 TEST_CASE("batch_writer (fake): a call never exceeds 16 MB") {
-  fake_table table;
-  asio::io_context ioc;
-  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
-  client db(ioc.get_executor(), fake_config(ep));
-  batch_writer w(db, "t", fast_options());
-  run_coro(ioc, stop_when_done(ep, big_run(w)));
+  harness h;
+  fake_table& table = h.table;
+  batch_writer w(h.db, "t", fast_options());
+  h.run(big_run(w));
   CHECK(table.rows.size() == 20);
   CHECK(table.max_body <= 16u * 1024 * 1024);
   CHECK(table.calls >= 3);
@@ -421,17 +435,15 @@ asio::awaitable<void> pressure_run(batch_writer& w, fake_table& table, std::size
 }  // namespace
 
 TEST_CASE("batch_writer (fake): put_item suspends when max_in_flight calls are out and the buffer is full") {
-  fake_table table;
+  harness h;
+  fake_table& table = h.table;
   table.delay = 5ms;
-  asio::io_context ioc;
-  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
-  client db(ioc.get_executor(), fake_config(ep));
   auto opts = fast_options();
   opts.flush_amount = 10;
   opts.max_in_flight = 2;
-  batch_writer w(db, "t", opts);
+  batch_writer w(h.db, "t", opts);
   std::size_t worst_backlog = 0;
-  run_coro(ioc, stop_when_done(ep, pressure_run(w, table, worst_backlog)));
+  h.run(pressure_run(w, table, worst_backlog));
   CHECK(table.rows.size() == 400);
   CHECK(table.max_calls_in_flight <= 2);
   // Accepted but not yet received by the endpoint: the buffer plus the calls being sent.
@@ -446,16 +458,14 @@ asio::awaitable<void> metrics_run(batch_writer& w) {
 }  // namespace
 
 TEST_CASE("batch_writer (fake): on_flush reports each call; stats() adds them up") {
-  fake_table table;
+  harness h;
+  fake_table& table = h.table;
   table.unprocessed = [](std::size_t n, const std::string&) { return n == 3; };
-  asio::io_context ioc;
-  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
-  client db(ioc.get_executor(), fake_config(ep));
   auto opts = fast_options();
   std::vector<batch_metrics> seen;
   opts.on_flush = [&](const batch_metrics& m) { seen.push_back(m); };
-  batch_writer w(db, "t", opts);
-  run_coro(ioc, stop_when_done(ep, metrics_run(w)));
+  batch_writer w(h.db, "t", opts);
+  h.run(metrics_run(w));
   REQUIRE(seen.size() == 4);  // 25 + 25 + 10, and the one unprocessed request again
   std::size_t items = 0, unprocessed = 0;
   for (const auto& m : seen) {
@@ -480,34 +490,32 @@ asio::awaitable<void> leave_unsent(batch_writer& w) {
 }  // namespace
 
 TEST_CASE("batch_writer (fake): destroying a writer holding requests reports them and sends nothing") {
-  fake_table table;
-  asio::io_context ioc;
-  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
-  client_config cfg = fake_config(ep);
   std::vector<std::string> logged;
-  cfg.logger = [&](log_level level, std::string_view m) {
-    if (level == log_level::error) logged.emplace_back(m);
-  };
-  client db(ioc.get_executor(), cfg);
+  harness h([&](client_config& cfg) {
+    cfg.logger = [&](log_level level, std::string_view m) {
+      if (level == log_level::error) logged.emplace_back(m);
+    };
+  });
+  fake_table& table = h.table;
   std::vector<write_request> handed_back;
   {
     auto opts = fast_options();
     opts.on_abandoned = [&](std::vector<write_request> r) { handed_back = std::move(r); };
-    batch_writer w(db, "t", opts);
-    run_coro(ioc, stop_when_done(ep, leave_unsent(w)));
+    batch_writer w(h.db, "t", opts);
+    h.run(leave_unsent(w));
   }
   REQUIRE(handed_back.size() == 2);
   CHECK(handed_back[0] == write_request{write_request::kind::put, row("x", 1)});
   CHECK(handed_back[1] == write_request{write_request::kind::del, key{{"pk", "y"}}});
   {
-    batch_writer w(db, "t", fast_options());
-    run_coro(ioc, stop_when_done(ep, leave_unsent(w)));
+    batch_writer w(h.db, "t", fast_options());
+    h.run(leave_unsent(w));
   }
   REQUIRE(logged.size() == 1);
   CHECK(logged[0].find("destroyed without close()") != std::string::npos);
   CHECK(logged[0].find("2 request(s)") != std::string::npos);
-  ioc.restart();
-  ioc.run_for(50ms);
+  h.ioc.restart();
+  h.ioc.run_for(50ms);
   CHECK(table.calls == 0);
 }
 
@@ -549,17 +557,15 @@ asio::awaitable<void> misuse(batch_writer& w) {
 }  // namespace
 
 TEST_CASE("batch_writer (fake): bad items are refused when added; writing after close() is an error") {
-  fake_table table;
-  asio::io_context ioc;
-  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
-  client db(ioc.get_executor(), fake_config(ep));
-  batch_writer w(db, "t", fast_options());
-  run_coro(ioc, stop_when_done(ep, misuse(w)));
+  harness h;
+  fake_table& table = h.table;
+  batch_writer w(h.db, "t", fast_options());
+  h.run(misuse(w));
   CHECK(table.rows.size() == 1);
   for (std::size_t bad : {0u, 26u}) {
     batch_options o;
     o.flush_amount = bad;
-    CHECK_THROWS_WITH_AS(batch_writer(db, "t", o), doctest::Contains("flush_amount must be 1..25"), error);
+    CHECK_THROWS_WITH_AS(batch_writer(h.db, "t", o), doctest::Contains("flush_amount must be 1..25"), error);
   }
 }
 
@@ -579,17 +585,15 @@ asio::awaitable<void> cancel_run(batch_writer& w, sclock::duration& waited) {
 }  // namespace
 
 TEST_CASE("batch_writer (fake): a put_item waiting for room can be cancelled; its item stays buffered") {
-  fake_table table;
+  harness h;
+  fake_table& table = h.table;
   table.delay = 400ms;
-  asio::io_context ioc;
-  fake_endpoint ep(ioc.get_executor(), [&](const recorded_request& r) { return table.handle(r); });
-  client db(ioc.get_executor(), fake_config(ep));
   auto opts = fast_options();
   opts.flush_amount = 1;
   opts.max_in_flight = 1;
-  batch_writer w(db, "t", opts);
+  batch_writer w(h.db, "t", opts);
   sclock::duration waited{};
-  run_coro(ioc, stop_when_done(ep, cancel_run(w, waited)));
+  h.run(cancel_run(w, waited));
   CHECK(waited < 300ms);
   CHECK(table.rows.size() == 2);
 }
