@@ -16,10 +16,12 @@
 #include <dynasio/describe.hpp>
 #include <dynasio/diagnostics.hpp>
 #include <dynasio/error.hpp>
+#include <dynasio/expression.hpp>
 #include <dynasio/is_retryable.hpp>
 #include <dynasio/item_limits.hpp>
 #include <dynasio/number.hpp>
 #include <dynasio/sets.hpp>
+#include <dynasio/table.hpp>
 #include <dynasio/sigv4/signer.hpp>
 
 #endif

@@ -65,12 +65,12 @@ struct batch_options {
   /// Requests per BatchWriteItem call, 1..25 (DynamoDB's limit).
   std::size_t flush_amount = 25;
   /// Key attribute names: a new request for the same key values replaces a buffered one.
-  std::vector<std::string> overwrite_by_pkeys;
+  std::vector<std::string> overwrite_by_pkeys{};
   /// The table's key attribute names, partition key first, used to keep one request per key in
   /// flight and to detect duplicates within a batch. When empty: overwrite_by_pkeys, else
   /// learned once with DescribeTable when the first request is added. With both set, they
   /// must name the same attributes.
-  std::vector<std::string> key_names;
+  std::vector<std::string> key_names{};
   /// Minimum pause before re-sending requests that were not written (so also between drain
   /// rounds in close() and flush()), whatever the jittered backoff says.
   std::chrono::milliseconds on_exit_loop_sleep{0};
@@ -163,7 +163,7 @@ class batch_writer {
   DYNASIO_DECL boost::asio::any_io_executor get_executor() const noexcept;
 
  private:
-  std::shared_ptr<detail::batch_writer_impl> impl_;
+  std::shared_ptr<detail::batch_writer_impl> impl_{};
 };
 
 }  // namespace dynasio

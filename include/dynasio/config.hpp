@@ -52,13 +52,13 @@ enum class log_level { debug, info, warning, error };
  */
 struct client_config {
   /// AWS region, e.g. "eu-west-1"; part of every signature.
-  std::string region;
+  std::string region{};
   /// `https://host[:port]` or, for local servers, `http://host[:port]`.
-  std::string endpoint;
+  std::string endpoint{};
   /// Credentials used to sign every request.
-  dynasio::credentials credentials;
+  dynasio::credentials credentials{};
   /// Retries and backoff.
-  retry_config retry;
+  retry_config retry{};
   /// Deadline for resolving and connecting one connection.
   std::chrono::milliseconds connect_timeout{3'000};
   /// Deadline for one TLS handshake.
@@ -70,7 +70,7 @@ struct client_config {
   /// Verify the server certificate and its host name. Turning it off logs a warning.
   bool verify_tls = true;
   /// PEM file of extra trusted CAs (e.g. a private CA); the system store is always used too.
-  std::string ca_file;
+  std::string ca_file{};
   /// Where log lines go; when empty, warnings and errors go to std::clog.
   std::function<void(log_level, std::string_view)> logger;
 

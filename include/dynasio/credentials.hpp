@@ -16,11 +16,11 @@ namespace dynasio {
  */
 struct credentials {
   /// The access key id (`AWS_ACCESS_KEY_ID`).
-  std::string access_key_id;
+  std::string access_key_id{};
   /// The secret access key (`AWS_SECRET_ACCESS_KEY`).
-  std::string secret_access_key;
+  std::string secret_access_key{};
   /// The session token of temporary credentials (`AWS_SESSION_TOKEN`); empty when none.
-  std::string session_token;
+  std::string session_token{};
 };
 
 }  // namespace dynasio

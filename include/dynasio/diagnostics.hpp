@@ -17,13 +17,13 @@ namespace dynasio {
  */
 struct diagnostics {
   /// The AWS error type, e.g. "ValidationException"; empty for client-side errors.
-  std::string type;
+  std::string type{};
   /// Human-readable message, from the service or from the client's own checks.
-  std::string message;
+  std::string message{};
   /// HTTP status of the reply, or 0 when no reply was received.
   unsigned http_status = 0;
   /// `x-amzn-RequestId` of the reply, for AWS support; empty when absent.
-  std::string request_id;
+  std::string request_id{};
 };
 
 }  // namespace dynasio

@@ -19,6 +19,7 @@
 #include <dynasio/impl/client.ipp>
 #include <dynasio/impl/config.ipp>
 #include <dynasio/impl/error.ipp>
+#include <dynasio/impl/expression.ipp>
 #include <dynasio/impl/http_conn.ipp>
 #include <dynasio/impl/is_retryable.ipp>
 #include <dynasio/impl/item_limits.ipp>
@@ -26,6 +27,7 @@
 #include <dynasio/impl/json_writer.ipp>
 #include <dynasio/impl/number.ipp>
 #include <dynasio/impl/sets.ipp>
+#include <dynasio/impl/table.ipp>
 #include <dynasio/impl/timestamp.ipp>
 #include <dynasio/sigv4/impl/canonical.ipp>
 #include <dynasio/sigv4/impl/signer.ipp>

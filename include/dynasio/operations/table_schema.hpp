@@ -17,7 +17,7 @@ enum class key_type { S, N, B };
 /// A key attribute: its name and scalar type. `{"id"}` is a string key.
 struct key_attribute {
   /// Attribute name.
-  std::string name;
+  std::string name{};
   /// Attribute type (S, N or B).
   key_type type = key_type::S;
 
@@ -33,19 +33,19 @@ inline const char* to_string(key_type t) noexcept { return t == key_type::S ? "S
  */
 struct table_schema {
   /// Table name.
-  std::string table_name;
+  std::string table_name{};
   /// Partition (HASH) key.
-  key_attribute partition_key;
+  key_attribute partition_key{};
   /// Sort (RANGE) key, when the table has one.
-  std::optional<key_attribute> sort_key;
+  std::optional<key_attribute> sort_key{};
 };
 
 /// describe_table()'s answer.
 struct table_description {
   /// Name, and key schema with the key attributes' types.
-  table_schema schema;
+  table_schema schema{};
   /// `CREATING`, `ACTIVE`, `DELETING` or `UPDATING`.
-  std::string status;
+  std::string status{};
   /// DynamoDB's approximate item count (updated about every six hours by AWS).
   std::int64_t item_count = 0;
 };

@@ -1,0 +1,192 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_IMPL_TABLE_IPP
+#define DYNASIO_IMPL_TABLE_IPP
+
+#include <dynasio/detail/protocol/json_reader.hpp>
+#include <dynasio/detail/protocol/request_writer.hpp>
+#include <dynasio/detail/retry_policy.hpp>
+#include <dynasio/error.hpp>
+#include <dynasio/item_limits.hpp>
+#include <dynasio/table.hpp>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace dynasio {
+namespace detail {
+
+// Key attributes must be non-empty S, N or B; checked before anything is sent.
+inline void validate_key(std::string_view operation, const key& k) {
+  if (k.empty()) throw error(errc::invalid_argument, std::string(operation) + ": the key is empty");
+  for (const auto& [name, value] : k) validate_key_value(name, value);
+}
+
+inline std::optional<item> optional_item(const boost::json::object& reply, std::string_view field) {
+  auto it = reply.find(field);
+  if (it == reply.end() || !it->value().is_object()) return std::nullopt;
+  return read_item(it->value().get_object());
+}
+
+inline page read_page(const boost::json::object& reply) {
+  page p;
+  if (auto it = reply.find("Items"); it != reply.end() && it->value().is_array()) {
+    p.items.reserve(it->value().get_array().size());
+    for (const auto& v : it->value().get_array()) {
+      if (!v.is_object()) throw error(errc::protocol_error, "Items holds a non-object");
+      p.items.push_back(read_item(v.get_object()));
+    }
+  }
+  p.last_evaluated_key = optional_item(reply, "LastEvaluatedKey");
+  return p;
+}
+
+inline std::string query_body(const std::string& table, const query_options& o) {
+  expression_context ctx{o.expression_attribute_names, o.expression_attribute_values};
+  std::string key_cond = ctx.combine(o.key_condition, o.key_condition_expression);
+  if (key_cond.empty()) throw error(errc::invalid_argument, "query: key_condition (or key_condition_expression) is required");
+  std::string filter = ctx.combine(o.filter, o.filter_expression);
+  request_writer w;
+  w.string("TableName", table).string("IndexName", o.index_name).string("KeyConditionExpression", key_cond);
+  w.string("FilterExpression", filter).string("ProjectionExpression", o.projection_expression);
+  w.names(ctx.names).values(ctx.values);
+  if (o.limit) w.integer("Limit", *o.limit);
+  if (o.exclusive_start_key) w.item("ExclusiveStartKey", *o.exclusive_start_key);
+  if (o.consistent_read) w.boolean("ConsistentRead", true);
+  if (!o.scan_index_forward) w.boolean("ScanIndexForward", false);
+  return w.finish();
+}
+
+inline std::string scan_body(const std::string& table, const scan_options& o) {
+  expression_context ctx{o.expression_attribute_names, o.expression_attribute_values};
+  std::string filter = ctx.combine(o.filter, o.filter_expression);
+  request_writer w;
+  w.string("TableName", table).string("IndexName", o.index_name).string("FilterExpression", filter);
+  w.string("ProjectionExpression", o.projection_expression).names(ctx.names).values(ctx.values);
+  if (o.limit) w.integer("Limit", *o.limit);
+  if (o.exclusive_start_key) w.item("ExclusiveStartKey", *o.exclusive_start_key);
+  if (o.consistent_read) w.boolean("ConsistentRead", true);
+  return w.finish();
+}
+
+}  // namespace detail
+
+DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::put_item(item item, put_options opts) {
+  validate_item_size(item);
+  if (item.empty()) throw error(errc::invalid_argument, "put_item: the item is empty");
+  detail::expression_context ctx{std::move(opts.expression_attribute_names), std::move(opts.expression_attribute_values)};
+  std::string cond = ctx.combine(opts.condition, opts.condition_expression);
+  detail::request_writer w;
+  w.string("TableName", name_).item("Item", item).string("ConditionExpression", cond).names(ctx.names).values(ctx.values);
+  w.return_values(opts.return_values);
+  auto reply = co_await db_.call_raw("PutItem", w.finish());
+  co_return detail::optional_item(reply, "Attributes");
+}
+
+DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::get_item(key key, get_options opts) {
+  detail::validate_key("get_item", key);
+  detail::request_writer w;
+  w.string("TableName", name_).item("Key", key).string("ProjectionExpression", opts.projection_expression);
+  w.names(opts.expression_attribute_names);
+  if (opts.consistent_read) w.boolean("ConsistentRead", true);
+  auto reply = co_await db_.call_raw("GetItem", w.finish());
+  co_return detail::optional_item(reply, "Item");
+}
+
+DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::update_item(key key, update_options opts) {
+  detail::validate_key("update_item", key);
+  if (opts.update_expression.empty()) throw error(errc::invalid_argument, "update_item: update_expression is required");
+  detail::expression_context ctx{std::move(opts.expression_attribute_names), std::move(opts.expression_attribute_values)};
+  std::string cond = ctx.combine(opts.condition, opts.condition_expression);
+  detail::request_writer w;
+  w.string("TableName", name_).item("Key", key).string("UpdateExpression", opts.update_expression);
+  w.string("ConditionExpression", cond).names(ctx.names).values(ctx.values).return_values(opts.return_values);
+  auto reply = co_await db_.call_raw("UpdateItem", w.finish());
+  co_return detail::optional_item(reply, "Attributes");
+}
+
+DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::delete_item(key key, delete_options opts) {
+  detail::validate_key("delete_item", key);
+  detail::expression_context ctx{std::move(opts.expression_attribute_names), std::move(opts.expression_attribute_values)};
+  std::string cond = ctx.combine(opts.condition, opts.condition_expression);
+  detail::request_writer w;
+  w.string("TableName", name_).item("Key", key).string("ConditionExpression", cond).names(ctx.names).values(ctx.values);
+  w.return_values(opts.return_values);
+  auto reply = co_await db_.call_raw("DeleteItem", w.finish());
+  co_return detail::optional_item(reply, "Attributes");
+}
+
+DYNASIO_DECL boost::asio::awaitable<page> table::query(query_options opts) {
+  std::string body = detail::query_body(name_, opts);
+  auto reply = co_await db_.call_raw("Query", std::move(body));
+  co_return detail::read_page(reply);
+}
+
+DYNASIO_DECL boost::asio::awaitable<page> table::scan(scan_options opts) {
+  std::string body = detail::scan_body(name_, opts);
+  auto reply = co_await db_.call_raw("Scan", std::move(body));
+  co_return detail::read_page(reply);
+}
+
+DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::query_all(query_options opts) {
+  std::vector<item> all;
+  for (;;) {
+    page p = co_await query(opts);
+    std::move(p.items.begin(), p.items.end(), std::back_inserter(all));
+    if (!p.last_evaluated_key) co_return all;
+    opts.exclusive_start_key = std::move(p.last_evaluated_key);
+  }
+}
+
+DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::scan_all(scan_options opts) {
+  std::vector<item> all;
+  for (;;) {
+    page p = co_await scan(opts);
+    std::move(p.items.begin(), p.items.end(), std::back_inserter(all));
+    if (!p.last_evaluated_key) co_return all;
+    opts.exclusive_start_key = std::move(p.last_evaluated_key);
+  }
+}
+
+DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::batch_get_item(std::vector<key> keys, bool consistent_read) {
+  for (const auto& k : keys) detail::validate_key("batch_get_item", k);
+  std::vector<item> found;
+  detail::retry_policy backoff(db_.config().retry);
+  constexpr std::size_t max_keys = 100;  // DynamoDB's limit per BatchGetItem
+  constexpr unsigned max_rounds = 50;    // unprocessed keys are re-requested at most this often
+  std::vector<key> todo = std::move(keys);
+  for (unsigned round = 1; !todo.empty(); ++round) {
+    std::vector<key> unprocessed;
+    for (std::size_t start = 0; start < todo.size(); start += max_keys) {
+      std::string body = "{\"RequestItems\":{";
+      detail::write_json_string(body, name_);
+      body += ":{\"Keys\":[";
+      for (std::size_t i = start; i < std::min(todo.size(), start + max_keys); ++i) {
+        if (i != start) body += ',';
+        detail::write_item(body, todo[i]);
+      }
+      body += consistent_read ? "],\"ConsistentRead\":true}}}" : "]}}}";
+      auto reply = co_await db_.call_raw("BatchGetItem", std::move(body));
+      if (auto r = reply.find("Responses"); r != reply.end() && r->value().is_object())
+        if (auto t = r->value().get_object().find(name_); t != r->value().get_object().end())
+          for (const auto& v : t->value().as_array()) found.push_back(detail::read_item(v.as_object()));
+      if (auto u = reply.find("UnprocessedKeys"); u != reply.end() && u->value().is_object())
+        if (auto t = u->value().get_object().find(name_); t != u->value().get_object().end())
+          for (const auto& v : t->value().as_object().at("Keys").as_array()) unprocessed.push_back(detail::read_item(v.as_object()));
+    }
+    todo = std::move(unprocessed);
+    if (todo.empty()) break;
+    if (round >= max_rounds)
+      throw error(errc::batch_incomplete, "batch_get_item: " + std::to_string(todo.size()) + " keys still unprocessed after " +
+                                              std::to_string(round) + " rounds");
+    boost::asio::steady_timer timer(db_.get_executor(), backoff.backoff(round));
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
+  co_return found;
+}
+
+}  // namespace dynasio
+
+#endif

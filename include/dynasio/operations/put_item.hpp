@@ -1,0 +1,33 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_OPERATIONS_PUT_ITEM_HPP
+#define DYNASIO_OPERATIONS_PUT_ITEM_HPP
+
+#include <dynasio/attribute_value.hpp>
+#include <dynasio/expression.hpp>
+#include <dynasio/operations/return_values.hpp>
+
+#include <optional>
+#include <string>
+
+namespace dynasio {
+
+/// Options of table::put_item() (DynamoDB PutItem parameters, in snake_case).
+struct put_options {
+  /// A condition built with attr(); its placeholders are generated.
+  std::optional<dynasio::condition> condition{};
+  /// A hand-written ConditionExpression (combined with `condition` by AND when both are set).
+  std::string condition_expression{};
+  /// Placeholders used by condition_expression.
+  expression_names expression_attribute_names{};
+  /// Values used by condition_expression.
+  item expression_attribute_values{};
+  /// `none` or `all_old`.
+  dynasio::return_values return_values = dynasio::return_values::none;
+};
+
+}  // namespace dynasio
+
+#endif

@@ -1,0 +1,21 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_OPERATIONS_RETURN_VALUES_HPP
+#define DYNASIO_OPERATIONS_RETURN_VALUES_HPP
+
+#include <map>
+#include <string>
+
+namespace dynasio {
+
+/// Which item attributes a write returns (DynamoDB `ReturnValues`).
+enum class return_values { none, all_old, updated_old, all_new, updated_new };
+
+/// Placeholder name -> attribute name (DynamoDB `ExpressionAttributeNames`).
+using expression_names = std::map<std::string, std::string>;
+
+}  // namespace dynasio
+
+#endif
