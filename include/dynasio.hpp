@@ -7,6 +7,8 @@
 
 // The public API in one include.
 #include <dynasio/attribute_value.hpp>
+#include <dynasio/batch_error.hpp>
+#include <dynasio/batch_writer.hpp>
 #include <dynasio/binary.hpp>
 #include <dynasio/client.hpp>
 #include <dynasio/config.hpp>

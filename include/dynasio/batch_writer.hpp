@@ -32,9 +32,10 @@ struct batch_metrics {
   std::size_t items = 0;
   /// Requests DynamoDB returned in UnprocessedItems.
   std::size_t unprocessed = 0;
-  /// Retries the client made for this call (throttling, 5xx, dropped connections).
+  /// Retries the client made for this call (throttling, 5xx, dropped connections). The client
+  /// counts retries for all its calls: when calls overlap they are shared out approximately.
   std::size_t retries = 0;
-  /// Throttling replies among those retries.
+  /// Throttling replies among those retries, plus one if the call itself failed throttled.
   std::size_t throttles = 0;
   /// Time from sending to the reply.
   std::chrono::microseconds latency{0};
@@ -46,7 +47,8 @@ struct batch_stats {
   std::uint64_t requests_sent = 0;
   /// Put and delete requests acknowledged by DynamoDB.
   std::uint64_t items_written = 0;
-  /// Call-level retries made by the client.
+  /// Call-level retries made by the client while the writer's calls were out (exact when the
+  /// client is not used by anything else meanwhile).
   std::uint64_t retries = 0;
   /// Requests re-sent after DynamoDB returned them in UnprocessedItems.
   std::uint64_t unprocessed_resent = 0;
@@ -64,15 +66,18 @@ struct batch_options {
   std::size_t flush_amount = 25;
   /// Key attribute names: a new request for the same key values replaces a buffered one.
   std::vector<std::string> overwrite_by_pkeys{};
-  /// The table's key attribute names, used to keep one request per key in flight and to
-  /// detect duplicates within a batch. When empty: overwrite_by_pkeys, else learned once
-  /// with DescribeTable before the first call.
+  /// The table's key attribute names, partition key first, used to keep one request per key in
+  /// flight and to detect duplicates within a batch. When empty: overwrite_by_pkeys, else
+  /// learned once with DescribeTable when the first request is added. With both set, they
+  /// must name the same attributes.
   std::vector<std::string> key_names{};
-  /// Minimum pause between drain rounds in close() and flush() while requests wait for a retry.
+  /// Minimum pause before re-sending requests that were not written (so also between drain
+  /// rounds in close() and flush()), whatever the jittered backoff says.
   std::chrono::milliseconds on_exit_loop_sleep{0};
   /// BatchWriteItem calls in flight at once.
   std::size_t max_in_flight = 4;
-  /// Re-sends of one request (unprocessed or after a failed call) before it is reported as failed.
+  /// Re-sends of one request (unprocessed, or after a call failed with a retryable error or a
+  /// dropped connection) before it is reported as failed.
   unsigned max_request_attempts = 10;
   /// Time after which a request still not written is reported as failed.
   std::chrono::milliseconds retry_budget{std::chrono::minutes(2)};
@@ -102,6 +107,20 @@ struct batch_options {
  * flush() and close() return when every request given so far is acknowledged by DynamoDB, or
  * throw batch_error listing exactly the requests that were not written.
  *
+ * @par Errors
+ * A call that fails with a retryable error, a dropped connection or UnprocessedItems has its
+ * requests re-sent with full-jitter backoff (base_delay doubling up to max_delay, never less
+ * than on_exit_loop_sleep) until `max_request_attempts` or `retry_budget` runs out. A
+ * ValidationException on a call of several requests splits it in halves until the offending
+ * request travels alone; it is then failed with the service's message. Other errors fail the
+ * call's requests. Failed requests are kept and thrown, in the order given, as one batch_error
+ * by the next put_item(), delete_item(), flush() or close(); the writer stays usable.
+ *
+ * @par Per-operation cancellation
+ * put_item(), delete_item(), flush() and close() honour terminal cancellation while they
+ * wait: they throw std::errc::operation_canceled; buffered requests stay buffered and calls
+ * already out complete.
+ *
  * @par Object lifetimes
  * The writer keeps its client alive. Destroying a writer that still holds requests is a
  * misuse: it is reported (on_abandoned, or an error log) and the requests are neither sent
@@ -115,15 +134,20 @@ class batch_writer {
   /// Use table::batch_writer().
   DYNASIO_DECL batch_writer(dynasio::client db, std::string table_name, batch_options opts);
   batch_writer(batch_writer&&) noexcept = default;
-  batch_writer& operator=(batch_writer&&) noexcept = default;
+  /// Reports what the assigned-to writer still holds, as the destructor does, then takes `other`'s.
+  DYNASIO_DECL batch_writer& operator=(batch_writer&& other) noexcept;
   DYNASIO_DECL ~batch_writer();
 
-  /// Buffers a put of `item`; suspends only for backpressure. Throws errc::invalid_argument
-  /// for an item DynamoDB would refuse (over 400 KB, a key attribute missing or too large),
-  /// errc::closed after close(), or a batch_error from an earlier failed call.
+  /// Buffers a put of `item`; suspends only for backpressure (`flush_amount` requests buffered
+  /// while `max_in_flight` calls are out). Throws errc::invalid_argument for an item DynamoDB
+  /// would refuse (over 400 KB, a key attribute missing, empty or too large, invalid UTF-8),
+  /// errc::closed after close(), or a batch_error holding the requests that earlier calls
+  /// could not write. When it throws, `item` was not buffered. Cancelling the awaiting
+  /// coroutine while it waits for room throws with std::errc::operation_canceled; the item is
+  /// then already buffered.
   DYNASIO_DECL boost::asio::awaitable<void> put_item(item item);
 
-  /// Buffers a delete of `key`; as put_item().
+  /// Buffers a delete of `key`, which must hold exactly the key attributes; as put_item().
   DYNASIO_DECL boost::asio::awaitable<void> delete_item(key key);
 
   /// Returns when everything buffered so far is acknowledged; throws batch_error otherwise.

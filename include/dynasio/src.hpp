@@ -14,6 +14,8 @@
 
 #include <dynasio/impl/attribute_value.ipp>
 #include <dynasio/impl/base64.ipp>
+#include <dynasio/impl/batch_fsm.ipp>
+#include <dynasio/impl/batch_writer.ipp>
 #include <dynasio/impl/client.ipp>
 #include <dynasio/impl/config.ipp>
 #include <dynasio/impl/error.ipp>

@@ -1,0 +1,87 @@
+// bench_batch_writer: N puts through dynasio's batch writer against an endpoint (normally
+// bench_batch_endpoint), then close(). Items are {pk: S, n: N, s: S (100 characters)}.
+//   bench_batch_writer ENDPOINT_URL ITEMS MAX_IN_FLIGHT
+// Prints one line: items, seconds, items/s, CPU microseconds per item (user + system, from
+// getrusage) and peak RSS in KiB, as key=value pairs for compare.sh.
+
+#include <dynasio/batch_writer.hpp>
+#include <dynasio/client.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+
+namespace asio = boost::asio;
+
+namespace {
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+long peak_rss_kib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+asio::awaitable<void> write_all(dynasio::client db, std::size_t items, std::size_t max_in_flight) {
+  dynasio::batch_options opts;
+  opts.key_names = {"pk"};
+  opts.max_in_flight = max_in_flight;
+  dynasio::batch_writer w(db, "bench", opts);
+  const std::string payload(100, 'x');
+  for (std::size_t i = 0; i < items; ++i) {
+    dynasio::item row;
+    row["pk"] = "item-" + std::to_string(i);
+    row["n"] = i;
+    row["s"] = payload;
+    co_await w.put_item(std::move(row));
+  }
+  co_await w.close();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::cerr << "usage: bench_batch_writer ENDPOINT_URL ITEMS MAX_IN_FLIGHT\n";
+    return 2;
+  }
+  try {
+    dynasio::client_config cfg;
+    cfg.region = "us-east-1";
+    cfg.endpoint = argv[1];
+    cfg.credentials = {"AKIDBENCHMARK", "benchmark-secret", ""};
+    cfg.max_connections = 64;
+    const std::size_t items = std::stoul(argv[2]);
+    const std::size_t max_in_flight = std::stoul(argv[3]);
+
+    asio::io_context ioc(1);
+    dynasio::client db(ioc.get_executor(), cfg);
+    std::exception_ptr failure;
+    const double cpu0 = cpu_seconds();
+    const auto t0 = std::chrono::steady_clock::now();
+    asio::co_spawn(ioc, write_all(db, items, max_in_flight), [&](std::exception_ptr e) { failure = e; });
+    ioc.run();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double cpu = cpu_seconds() - cpu0;
+    if (failure) std::rethrow_exception(failure);
+    std::printf("items=%zu seconds=%.3f items_per_s=%.0f cpu_us_per_item=%.2f peak_rss_kib=%ld\n", items, secs,
+                static_cast<double>(items) / secs, cpu * 1e6 / static_cast<double>(items), peak_rss_kib());
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "bench_batch_writer: " << e.what() << '\n';
+    return 1;
+  }
+}

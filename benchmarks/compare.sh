@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Batch write throughput against bench_batch_endpoint (a local BatchWriteItem stand-in):
+#   (1) wrk replaying one signed 25-item body: the endpoint's ceiling
+#   (2) dynasio's batch_writer, max_in_flight 1 and 8
+#   (3) boto3's Table.batch_writer()
+#   (4) AWS SDK for JavaScript v3 BatchWriteItemCommand, 1 and 8 calls in flight
+# Checks that the endpoint counted every item of every run, then prints one table.
+# usage: benchmarks/compare.sh [BUILD_DIR]   (default build/release, else build/dev)
+# env: ITEMS (default 200000), BOTO3_ITEMS (default 50000), WRK_SECONDS (default 10)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:-$root/build/release}
+[[ -x $build/benchmarks/bench_batch_writer ]] || build=$root/build/dev
+writer=$build/benchmarks/bench_batch_writer
+endpoint_bin=$build/benchmarks/bench_batch_endpoint
+for b in "$writer" "$endpoint_bin"; do
+  [[ -x $b ]] || { echo "compare.sh: $b is missing; build the bench_* targets first" >&2; exit 2; }
+done
+items=${ITEMS:-200000}
+boto3_items=${BOTO3_ITEMS:-50000}
+wrk_seconds=${WRK_SECONDS:-10}
+run_limit=600  # seconds any one run may take
+
+tmp=$(mktemp -d)
+endpoint_pid=""
+cleanup() {
+  [[ -n $endpoint_pid ]] && kill "$endpoint_pid" 2>/dev/null && wait "$endpoint_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+"$endpoint_bin" --duration-limit 3600 >"$tmp/endpoint.out" 2>&1 &
+endpoint_pid=$!
+port=""
+for _ in $(seq 100); do
+  port=$(sed -n 's/^port=//p' "$tmp/endpoint.out")
+  [[ -n $port ]] && break
+  sleep 0.1
+done
+[[ -n $port ]] || { echo "compare.sh: the endpoint did not print its port" >&2; exit 1; }
+url=http://127.0.0.1:$port
+
+reset() { curl -sf -X POST "$url/reset" >/dev/null; }
+counted() { curl -sf "$url/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"])'; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+
+status=0
+rows=()
+# run NAME EXPECTED_ITEMS COMMAND...: one client run; its line gives items/s, CPU and RSS.
+run() {
+  local name=$1 want=$2
+  shift 2
+  reset
+  local line
+  if ! line=$(timeout "$run_limit" "$@"); then
+    echo "compare.sh: $name failed" >&2
+    status=1
+    return
+  fi
+  local got
+  got=$(counted)
+  if [[ $got != "$want" ]]; then
+    echo "compare.sh: $name: the endpoint counted $got items, expected $want" >&2
+    status=1
+  fi
+  rows+=("$name $(field items_per_s "$line") $(field cpu_us_per_item "$line") $(field peak_rss_kib "$line") $got")
+  echo "$name: $line (endpoint counted $got)" >&2
+}
+
+# (1) The ceiling: wrk replays one signed body; its CPU and RSS are wrk's own.
+python3 "$root/benchmarks/wrk_script.py" "$url" "$tmp/post.lua"
+reset
+/usr/bin/time -f "%U %S %M" -o "$tmp/wrk.time" \
+  timeout "$run_limit" wrk -t1 -c8 -d"${wrk_seconds}s" -s "$tmp/post.lua" "$url/" >"$tmp/wrk.out"
+wrk_requests=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$tmp/wrk.out")
+wrk_items=$(counted)
+# Requests still in flight when wrk stops are counted by the endpoint but not by wrk.
+if (( wrk_items < wrk_requests * 25 || wrk_items > (wrk_requests + 8) * 25 )); then
+  echo "compare.sh: wrk: the endpoint counted $wrk_items items for $wrk_requests requests" >&2
+  status=1
+fi
+read -r wrk_user wrk_sys wrk_rss <"$tmp/wrk.time"
+rows+=("$(awk -v r="$wrk_requests" -v s="$wrk_seconds" -v u="$wrk_user" -v y="$wrk_sys" -v m="$wrk_rss" -v c="$wrk_items" \
+  'BEGIN { printf "wrk-ceiling %.0f %.2f %d %d", r * 25 / s, (u + y) * 1e6 / (r * 25), m, c }')")
+echo "wrk: $wrk_requests requests in ${wrk_seconds}s (endpoint counted $wrk_items items)" >&2
+
+# (2) dynasio
+run dynasio-inflight-1 "$items" "$writer" "$url" "$items" 1
+run dynasio-inflight-8 "$items" "$writer" "$url" "$items" 8
+# (3) boto3
+run boto3-batch_writer "$boto3_items" python3 "$root/benchmarks/boto3_batch_writer.py" "$url" "$boto3_items"
+# (4) AWS SDK for JavaScript v3
+run sdk-js-v3-inflight-1 "$items" node "$root/benchmarks/sdk_js_batch_writer.cjs" "$url" "$items" 1
+run sdk-js-v3-inflight-8 "$items" node "$root/benchmarks/sdk_js_batch_writer.cjs" "$url" "$items" 8
+
+printf '%s\n' "${rows[@]}" | awk '
+  { name[NR] = $1; rate[NR] = $2; cpu[NR] = $3; rss[NR] = $4; n = NR
+    if ($1 == "wrk-ceiling") ceiling = $2
+    if ($1 == "boto3-batch_writer") boto = $2 }
+  END {
+    printf "%-22s %12s %14s %14s %12s %10s\n", "client", "items/s", "CPU us/item", "peak RSS MiB", "x ceiling", "x boto3"
+    for (i = 1; i <= n; ++i)
+      printf "%-22s %12.0f %14.2f %14.1f %12.3f %10s\n", name[i], rate[i], cpu[i], rss[i] / 1024,
+             ceiling ? rate[i] / ceiling : 0, boto ? sprintf("%.2f", rate[i] / boto) : "-"
+  }'
+exit $status

@@ -1,0 +1,173 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_DETAIL_BATCH_FSM_HPP
+#define DYNASIO_DETAIL_BATCH_FSM_HPP
+
+#include <dynasio/attribute_value.hpp>
+#include <dynasio/batch_error.hpp>
+#include <dynasio/detail/config.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <system_error>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace dynasio::detail {
+
+using batch_clock = std::chrono::steady_clock;
+
+/// The values of a request's key attributes, in key-name order.
+using key_values = std::vector<attribute_value>;
+
+/// Hashes key values by content, consistently with attribute_value's equality.
+struct key_values_hash {
+  std::size_t operator()(const key_values& k) const noexcept {
+    std::size_t h = 0x9e3779b97f4a7c15ull;
+    for (const auto& v : k) h ^= hash_value(v) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h;
+  }
+};
+
+/// One put or delete as the batch writer holds it.
+struct batch_entry {
+  /// The request exactly as the user gave it (what a batch_error hands back).
+  write_request request;
+  /// Its key, projected on the writer's key names.
+  key_values key;
+  /// Its wire JSON (`{"PutRequest":{...}}` or `{"DeleteRequest":{...}}`), serialized once.
+  std::string wire;
+  /// Order in which it was given; failures are reported in this order.
+  std::uint64_t seq = 0;
+  /// Calls that carried it without writing it.
+  unsigned attempts = 0;
+  /// When it was first sent (the retry budget counts from here).
+  batch_clock::time_point first_sent{};
+  /// Earliest time it may be re-sent.
+  batch_clock::time_point not_before{};
+  /// Why its last attempt did not write it.
+  std::error_code last_code;
+  /// The message that came with last_code.
+  std::string last_message;
+};
+
+/// Limits and retry settings of a batch_fsm.
+struct batch_fsm_config {
+  /// Requests per call, 1..25.
+  std::size_t flush_amount = 25;
+  /// A new request replaces a buffered one with the same key.
+  bool overwrite = false;
+  /// Largest sum of wire sizes in one call (the body's fixed parts are kept out of it).
+  std::size_t max_batch_bytes = 16 * 1024 * 1024 - 4096;
+  /// Calls that may carry one request before it is reported as failed.
+  unsigned max_request_attempts = 10;
+  /// Time from the first send after which a request still unwritten is reported as failed.
+  std::chrono::milliseconds retry_budget{std::chrono::minutes(2)};
+  /// Backoff unit (full jitter, doubling per attempt).
+  std::chrono::milliseconds base_delay{50};
+  /// Longest single backoff.
+  std::chrono::milliseconds max_delay{5'000};
+  /// Shortest pause before a re-send, whatever the jitter says (on_exit_loop_sleep).
+  std::chrono::milliseconds min_delay{0};
+  /// Seed of the jitter.
+  std::uint64_t seed = std::random_device{}();
+};
+
+/// What on_reply() and on_call_failed() did with a call's requests.
+struct batch_outcome {
+  /// Acknowledged by DynamoDB.
+  std::size_t written = 0;
+  /// Queued for a re-send.
+  std::size_t requeued = 0;
+  /// Given up on (see take_failed()).
+  std::size_t failed = 0;
+  /// Queued again as two halves to isolate a request DynamoDB rejects.
+  bool split = false;
+};
+
+/**
+ * Sans-io core of the batch writer: which requests go into the next BatchWriteItem call, and
+ * what happens to them after it.
+ *
+ * Invariant: a key has at most one request "busy" (in a call, waiting for a re-send, or in a
+ * split half), and while it is busy newer requests for that key wait in the FIFO. So requests
+ * for one key reach DynamoDB in the order they were given, and a re-send never overtakes a
+ * newer request.
+ */
+class batch_fsm {
+ public:
+  DYNASIO_DECL explicit batch_fsm(batch_fsm_config cfg);
+
+  /// Buffers `e` (its seq is assigned here). Returns true when it replaced a buffered request.
+  DYNASIO_DECL bool add(batch_entry e);
+
+  /**
+   * The next call to make, or 0 when there is none. Split halves go alone and first; then due
+   * re-sends, then buffered requests in FIFO order skipping busy keys. Buffered requests alone
+   * form a call only when `flush_amount` are buffered or `drain` is set.
+   */
+  DYNASIO_DECL std::uint64_t next_batch(batch_clock::time_point now, bool drain);
+
+  /// The requests of call `id`, as returned by next_batch() and not yet completed.
+  DYNASIO_DECL const std::vector<batch_entry>& batch(std::uint64_t id) const;
+
+  /// Call `id` succeeded; `unprocessed[i]` tells whether request i came back in UnprocessedItems.
+  DYNASIO_DECL batch_outcome on_reply(std::uint64_t id, const std::vector<bool>& unprocessed, batch_clock::time_point now);
+
+  /// Call `id` failed after the client's own retries with `code`.
+  DYNASIO_DECL batch_outcome on_call_failed(std::uint64_t id, std::error_code code, const std::string& message,
+                                            batch_clock::time_point now);
+
+  /// When the earliest re-send becomes due, if any waits.
+  DYNASIO_DECL std::optional<batch_clock::time_point> next_due() const;
+
+  /// The requests given up on, in the order they were given; forgets them.
+  DYNASIO_DECL std::vector<failed_request> take_failed();
+
+  /// Every request not yet acknowledged nor failed (buffered, waiting, in a call), in order.
+  DYNASIO_DECL std::vector<write_request> remaining() const;
+
+  std::size_t pending_size() const noexcept { return pending_.size(); }
+  std::size_t retry_size() const noexcept { return retry_.size(); }
+  std::size_t calls_in_flight() const noexcept { return in_flight_.size(); }
+  std::size_t failed_size() const noexcept { return failed_.size(); }
+  /// Nothing buffered, waiting or in flight.
+  bool idle() const noexcept { return pending_.empty() && retry_.empty() && splits_.empty() && in_flight_.empty(); }
+  /// Upper bound of the backoff after `attempts` failed attempts.
+  DYNASIO_DECL std::chrono::milliseconds max_backoff(unsigned attempts) const;
+  const batch_fsm_config& config() const noexcept { return cfg_; }
+
+ private:
+  void requeue(batch_entry e, batch_clock::time_point now, batch_outcome& out);
+  void fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out);
+  std::vector<batch_entry> take_in_flight(std::uint64_t id);
+
+  batch_fsm_config cfg_;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t next_id_ = 1;
+  std::list<batch_entry> pending_;
+  std::unordered_map<key_values, std::list<batch_entry>::iterator, key_values_hash> pending_index_;
+  std::list<batch_entry> retry_;
+  std::list<std::vector<batch_entry>> splits_;
+  std::map<std::uint64_t, std::vector<batch_entry>> in_flight_;
+  std::unordered_set<key_values, key_values_hash> busy_;
+  std::vector<std::pair<std::uint64_t, failed_request>> failed_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace dynasio::detail
+
+#ifdef DYNASIO_HEADER_ONLY
+#include <dynasio/impl/batch_fsm.ipp>
+#endif
+
+#endif

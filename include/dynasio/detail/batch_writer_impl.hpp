@@ -1,0 +1,86 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_DETAIL_BATCH_WRITER_IMPL_HPP
+#define DYNASIO_DETAIL_BATCH_WRITER_IMPL_HPP
+
+#include <dynasio/batch_writer.hpp>
+#include <dynasio/client.hpp>
+#include <dynasio/detail/batch_fsm.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dynasio::detail {
+
+/**
+ * The I/O half of the batch writer: turns batch_fsm decisions into BatchWriteItem calls on
+ * the client's executor, at most `max_in_flight` at once, and wakes the coroutines waiting in
+ * put_item() (backpressure) and flush()/close() (draining).
+ *
+ * Waiting uses one steady_timer per waiter, cancelled to wake it: re-arming a shared timer
+ * would cancel the other waiters' waits.
+ */
+class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl> {
+ public:
+  DYNASIO_DECL batch_writer_impl(client db, std::string table_name, batch_options opts);
+
+  /// Validates, serializes and buffers one request; waits while the buffer is full.
+  DYNASIO_DECL static boost::asio::awaitable<void> add(std::shared_ptr<batch_writer_impl> self, write_request req);
+
+  /// Drains everything (and refuses later writes when `close`); throws the stored failures.
+  DYNASIO_DECL static boost::asio::awaitable<void> flush(std::shared_ptr<batch_writer_impl> self, bool close);
+
+  /// The writer object is going away: report what it still holds, send nothing more.
+  DYNASIO_DECL void abandon() noexcept;
+
+  const batch_stats& stats() const noexcept { return stats_; }
+  boost::asio::any_io_executor get_executor() const noexcept { return db_.get_executor(); }
+
+ private:
+  static boost::asio::awaitable<void> send(std::shared_ptr<batch_writer_impl> self, std::uint64_t id);
+  static boost::asio::awaitable<void> alarm(std::shared_ptr<batch_writer_impl> self, batch_clock::time_point at);
+  boost::asio::awaitable<void> learn_keys();
+  boost::asio::awaitable<void> wait_change();
+
+  batch_entry make_entry(write_request req) const;
+  std::string make_body(const std::vector<batch_entry>& entries) const;
+  std::vector<bool> unprocessed_flags(const boost::json::object& reply, const std::vector<batch_entry>& entries) const;
+  void complete(std::uint64_t id, const boost::json::object* reply, std::error_code ec, std::string message,
+                std::chrono::microseconds latency);
+  void pump();
+  void wake_all() noexcept;
+  void throw_if_failed();
+
+  client db_;
+  std::string table_;
+  batch_options opts_;
+  batch_fsm fsm_;
+  std::vector<std::string> key_names_;
+  bool keys_known_ = false;
+  bool learning_keys_ = false;
+  std::size_t calls_ = 0;
+  std::size_t draining_ = 0;
+  bool closed_ = false;
+  bool abandoned_ = false;
+  std::list<boost::asio::steady_timer*> waiters_;
+  std::list<boost::asio::steady_timer*> alarms_;
+  std::optional<batch_clock::time_point> alarm_at_;
+  batch_stats stats_;
+  client_stats seen_;
+  std::string body_prefix_;
+};
+
+}  // namespace dynasio::detail
+
+#endif

@@ -1,0 +1,210 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_IMPL_BATCH_FSM_IPP
+#define DYNASIO_IMPL_BATCH_FSM_IPP
+
+#include <dynasio/detail/batch_fsm.hpp>
+#include <dynasio/error.hpp>
+#include <dynasio/is_retryable.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+
+namespace dynasio::detail {
+
+// BatchWriteItem puts and deletes whole items, so sending a request again is always safe:
+// beyond is_retryable(), any transport failure (a connection dropped before the reply, under
+// whatever code the HTTP stack reports it) is worth another attempt. Cancellation is not.
+inline bool batch_retryable(std::error_code ec) {
+  if (is_retryable(ec)) return true;
+  if (ec.category() == service_category() || ec.category() == client_category()) return false;
+  return !(ec == std::errc::operation_canceled || ec.value() == ECANCELED);
+}
+
+DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), rng_(cfg.seed) {}
+
+DYNASIO_DECL bool batch_fsm::add(batch_entry e) {
+  e.seq = next_seq_++;
+  bool replaced = false;
+  if (cfg_.overwrite) {
+    if (auto it = pending_index_.find(e.key); it != pending_index_.end()) {
+      pending_.erase(it->second);
+      pending_index_.erase(it);
+      replaced = true;
+    }
+  }
+  pending_.push_back(std::move(e));
+  if (cfg_.overwrite) pending_index_.emplace(pending_.back().key, std::prev(pending_.end()));
+  return replaced;
+}
+
+DYNASIO_DECL std::uint64_t batch_fsm::next_batch(batch_clock::time_point now, bool drain) {
+  std::vector<batch_entry> out;
+  if (!splits_.empty()) {
+    // A half of a rejected call travels alone, so that a rejection points at it.
+    out = std::move(splits_.front());
+    splits_.pop_front();
+  } else {
+    std::size_t bytes = 0;
+    const auto fits = [&](const batch_entry& e) {
+      return out.empty() || bytes + e.wire.size() + 1 <= cfg_.max_batch_bytes;
+    };
+    for (auto it = retry_.begin(); it != retry_.end() && out.size() < cfg_.flush_amount;) {
+      if (it->not_before > now || !fits(*it)) {
+        ++it;
+        continue;
+      }
+      bytes += it->wire.size() + 1;
+      out.push_back(std::move(*it));
+      it = retry_.erase(it);
+    }
+    // Fresh requests wait for a full call unless something forces one out.
+    if (drain || !out.empty() || pending_.size() >= cfg_.flush_amount) {
+      for (auto it = pending_.begin(); it != pending_.end() && out.size() < cfg_.flush_amount;) {
+        // A busy key (in flight, waiting for a re-send, or already in this call) keeps its
+        // newer requests in the FIFO: they go in a later call, in order.
+        if (busy_.contains(it->key)) {
+          ++it;
+          continue;
+        }
+        if (!fits(*it)) break;
+        bytes += it->wire.size() + 1;
+        busy_.insert(it->key);
+        if (cfg_.overwrite) pending_index_.erase(it->key);
+        it->first_sent = now;
+        out.push_back(std::move(*it));
+        it = pending_.erase(it);
+      }
+    }
+  }
+  if (out.empty()) return 0;
+  std::uint64_t id = next_id_++;
+  in_flight_.emplace(id, std::move(out));
+  return id;
+}
+
+DYNASIO_DECL const std::vector<batch_entry>& batch_fsm::batch(std::uint64_t id) const {
+  auto it = in_flight_.find(id);
+  if (it == in_flight_.end()) throw std::logic_error("batch_fsm: unknown call id");
+  return it->second;
+}
+
+DYNASIO_DECL std::vector<batch_entry> batch_fsm::take_in_flight(std::uint64_t id) {
+  auto it = in_flight_.find(id);
+  if (it == in_flight_.end()) throw std::logic_error("batch_fsm: unknown call id");
+  std::vector<batch_entry> entries = std::move(it->second);
+  in_flight_.erase(it);
+  return entries;
+}
+
+DYNASIO_DECL std::chrono::milliseconds batch_fsm::max_backoff(unsigned attempts) const {
+  long long cap = cfg_.max_delay.count();
+  long long d = cfg_.base_delay.count();
+  for (unsigned i = 1; i < attempts && d < cap; ++i) d *= 2;
+  return std::chrono::milliseconds(std::min(d, cap));
+}
+
+DYNASIO_DECL void batch_fsm::fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out) {
+  busy_.erase(e.key);
+  failed_.emplace_back(e.seq, failed_request{std::move(e.request), code, std::move(message)});
+  ++out.failed;
+}
+
+DYNASIO_DECL void batch_fsm::requeue(batch_entry e, batch_clock::time_point now, batch_outcome& out) {
+  ++e.attempts;
+  const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(now - e.first_sent);
+  if (e.attempts > cfg_.max_request_attempts || spent >= cfg_.retry_budget) {
+    std::string why = e.last_message + " (gave up after " + std::to_string(e.attempts) + " attempts in " +
+                      std::to_string(spent.count()) + " ms)";
+    std::error_code code = e.last_code;
+    fail(std::move(e), code, std::move(why), out);
+    return;
+  }
+  std::uniform_int_distribution<long long> jitter(0, max_backoff(e.attempts).count());
+  e.not_before = now + std::max(cfg_.min_delay, std::chrono::milliseconds(jitter(rng_)));
+  // The key stays busy: nothing newer for it may be sent before this re-send is settled.
+  retry_.push_back(std::move(e));
+  ++out.requeued;
+}
+
+DYNASIO_DECL batch_outcome batch_fsm::on_reply(std::uint64_t id, const std::vector<bool>& unprocessed,
+                                               batch_clock::time_point now) {
+  batch_outcome out;
+  std::vector<batch_entry> entries = take_in_flight(id);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    batch_entry& e = entries[i];
+    if (i < unprocessed.size() && unprocessed[i]) {
+      e.last_code = make_error_code(errc::batch_incomplete);
+      e.last_message = "returned in UnprocessedItems";
+      requeue(std::move(e), now, out);
+    } else {
+      busy_.erase(e.key);
+      ++out.written;
+    }
+  }
+  return out;
+}
+
+DYNASIO_DECL batch_outcome batch_fsm::on_call_failed(std::uint64_t id, std::error_code code, const std::string& message,
+                                                     batch_clock::time_point now) {
+  batch_outcome out;
+  std::vector<batch_entry> entries = take_in_flight(id);
+  if (code == service_errc::validation_exception) {
+    if (entries.size() > 1) {
+      // DynamoDB rejects the whole call for one bad request: halve until it stands alone.
+      const auto mid = entries.begin() + static_cast<std::ptrdiff_t>(entries.size() / 2);
+      splits_.emplace_back(std::make_move_iterator(entries.begin()), std::make_move_iterator(mid));
+      splits_.emplace_back(std::make_move_iterator(mid), std::make_move_iterator(entries.end()));
+      out.split = true;
+    } else {
+      for (auto& e : entries) fail(std::move(e), code, message, out);
+    }
+    return out;
+  }
+  const bool retry = batch_retryable(code);
+  for (auto& e : entries) {
+    e.last_code = code;
+    e.last_message = message;
+    if (retry) requeue(std::move(e), now, out);
+    else fail(std::move(e), code, message, out);
+  }
+  return out;
+}
+
+DYNASIO_DECL std::optional<batch_clock::time_point> batch_fsm::next_due() const {
+  std::optional<batch_clock::time_point> due;
+  for (const auto& e : retry_)
+    if (!due || e.not_before < *due) due = e.not_before;
+  return due;
+}
+
+DYNASIO_DECL std::vector<failed_request> batch_fsm::take_failed() {
+  std::stable_sort(failed_.begin(), failed_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<failed_request> out;
+  out.reserve(failed_.size());
+  for (auto& f : failed_) out.push_back(std::move(f.second));
+  failed_.clear();
+  return out;
+}
+
+DYNASIO_DECL std::vector<write_request> batch_fsm::remaining() const {
+  std::vector<const batch_entry*> all;
+  for (const auto& e : pending_) all.push_back(&e);
+  for (const auto& e : retry_) all.push_back(&e);
+  for (const auto& s : splits_)
+    for (const auto& e : s) all.push_back(&e);
+  for (const auto& [id, entries] : in_flight_)
+    for (const auto& e : entries) all.push_back(&e);
+  std::sort(all.begin(), all.end(), [](const batch_entry* a, const batch_entry* b) { return a->seq < b->seq; });
+  std::vector<write_request> out;
+  out.reserve(all.size());
+  for (const auto* e : all) out.push_back(e->request);
+  return out;
+}
+
+}  // namespace dynasio::detail
+
+#endif

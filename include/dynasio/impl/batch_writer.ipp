@@ -1,0 +1,439 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_IMPL_BATCH_WRITER_IPP
+#define DYNASIO_IMPL_BATCH_WRITER_IPP
+
+#include <dynasio/batch_writer.hpp>
+#include <dynasio/client.hpp>
+#include <dynasio/detail/batch_writer_impl.hpp>
+#include <dynasio/detail/client_impl.hpp>
+#include <dynasio/detail/protocol/json_reader.hpp>
+#include <dynasio/detail/protocol/json_writer.hpp>
+#include <dynasio/error.hpp>
+#include <dynasio/is_retryable.hpp>
+#include <dynasio/item_limits.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace dynasio {
+namespace detail {
+
+inline constexpr std::string_view batch_write_item_op = "BatchWriteItem";
+
+// Removes a waiting timer from its list however the wait ends (woken, cancelled, destroyed).
+struct timer_registration {
+  std::list<boost::asio::steady_timer*>& list;
+  std::list<boost::asio::steady_timer*>::iterator it;
+  ~timer_registration() { list.erase(it); }
+};
+
+// Lets the next coroutine learn the key names if this one failed to.
+struct learning_guard {
+  bool& learning;
+  ~learning_guard() { learning = false; }
+};
+
+// flush()/close() force partial calls out while at least one of them waits.
+struct drain_guard {
+  std::size_t& draining;
+  ~drain_guard() { --draining; }
+};
+
+inline batch_fsm_config make_fsm_config(const batch_options& o) {
+  batch_fsm_config c;
+  c.flush_amount = o.flush_amount;
+  c.overwrite = !o.overwrite_by_pkeys.empty();
+  c.max_request_attempts = o.max_request_attempts;
+  c.retry_budget = o.retry_budget;
+  c.base_delay = o.base_delay;
+  c.max_delay = o.max_delay;
+  c.min_delay = o.on_exit_loop_sleep;
+  return c;
+}
+
+inline void check_key_names(const std::vector<std::string>& names, const char* option) {
+  if (names.size() > 2)
+    throw error(errc::invalid_argument, std::string("batch_options.") + option + " names more than two key attributes");
+  for (const auto& n : names)
+    if (n.empty()) throw error(errc::invalid_argument, std::string("batch_options.") + option + " holds an empty name");
+  if (names.size() == 2 && names[0] == names[1])
+    throw error(errc::invalid_argument, std::string("batch_options.") + option + " names '" + names[0] + "' twice");
+}
+
+// A short, readable description of a request for log lines: `put {"pk":{"S":"a"},...}`.
+inline std::string describe_request(const write_request& r) {
+  std::string s = r.op == write_request::kind::put ? "put " : "delete ";
+  try {
+    write_item(s, r.item);
+  } catch (const std::exception&) {
+    s += "(not printable)";
+  }
+  if (s.size() > 200) s.resize(200), s += "...";
+  return s;
+}
+
+DYNASIO_DECL batch_writer_impl::batch_writer_impl(client db, std::string table_name, batch_options opts)
+    : db_(std::move(db)), table_(std::move(table_name)), opts_(std::move(opts)), fsm_(make_fsm_config(opts_)) {
+  if (table_.empty()) throw error(errc::invalid_argument, "batch_writer: the table name is empty");
+  if (opts_.flush_amount < 1 || opts_.flush_amount > 25)
+    throw error(errc::invalid_argument, "batch_options.flush_amount must be 1..25 (DynamoDB takes at most 25 "
+                                        "requests per BatchWriteItem), not " + std::to_string(opts_.flush_amount));
+  if (opts_.max_in_flight < 1) throw error(errc::invalid_argument, "batch_options.max_in_flight must be at least 1");
+  check_key_names(opts_.overwrite_by_pkeys, "overwrite_by_pkeys");
+  check_key_names(opts_.key_names, "key_names");
+  if (!opts_.key_names.empty() && !opts_.overwrite_by_pkeys.empty() &&
+      std::set(opts_.key_names.begin(), opts_.key_names.end()) !=
+          std::set(opts_.overwrite_by_pkeys.begin(), opts_.overwrite_by_pkeys.end()))
+    throw error(errc::invalid_argument, "batch_options.overwrite_by_pkeys must name the table's key attributes "
+                                        "(the same as key_names)");
+  key_names_ = !opts_.key_names.empty() ? opts_.key_names : opts_.overwrite_by_pkeys;
+  keys_known_ = !key_names_.empty();
+  body_prefix_ = "{\"RequestItems\":{";
+  write_json_string(body_prefix_, table_);
+  body_prefix_ += ":[";
+  seen_ = db_.stats();
+}
+
+DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) const {
+  const bool put = req.op == write_request::kind::put;
+  const char* what = put ? "put_item" : "delete_item";
+  batch_entry e;
+  e.key.reserve(key_names_.size());
+  for (std::size_t i = 0; i < key_names_.size(); ++i) {
+    auto it = req.item.find(key_names_[i]);
+    if (it == req.item.end())
+      throw error(errc::invalid_argument, std::string("batch_writer.") + what + ": the " + (put ? "item" : "key") +
+                                              " has no key attribute '" + key_names_[i] + "'");
+    validate_key_value(key_names_[i], it->second, i == 0 ? key_role::partition : key_role::sort);
+    e.key.push_back(it->second);
+  }
+  if (put) {
+    validate_item_size(req.item);
+  } else if (req.item.size() != key_names_.size()) {
+    std::string names;
+    for (const auto& n : key_names_) names += (names.empty() ? "'" : ", '") + n + "'";
+    throw error(errc::invalid_argument, "batch_writer.delete_item: the key must hold exactly the key attributes (" +
+                                            names + "), it holds " + std::to_string(req.item.size()) + " attributes");
+  }
+  e.wire = put ? "{\"PutRequest\":{\"Item\":" : "{\"DeleteRequest\":{\"Key\":";
+  write_item(e.wire, req.item);
+  e.wire += "}}";
+  if (e.wire.size() + body_prefix_.size() + 8 > fsm_.config().max_batch_bytes)
+    throw error(errc::invalid_argument, std::string("batch_writer.") + what + ": the request alone exceeds 16 MB");
+  e.request = std::move(req);
+  return e;
+}
+
+DYNASIO_DECL std::string batch_writer_impl::make_body(const std::vector<batch_entry>& entries) const {
+  std::size_t size = body_prefix_.size() + 4;
+  for (const auto& e : entries) size += e.wire.size() + 1;
+  std::string body;
+  body.reserve(size);
+  body += body_prefix_;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i != 0) body += ',';
+    body += entries[i].wire;
+  }
+  body += "]}}";
+  return body;
+}
+
+// Matches the requests of UnprocessedItems to the call's own requests by key (keys are unique
+// within a call), so that the original objects, not re-parsed copies, are re-sent or reported.
+DYNASIO_DECL std::vector<bool> batch_writer_impl::unprocessed_flags(const boost::json::object& reply,
+                                                                   const std::vector<batch_entry>& entries) const {
+  std::vector<bool> flags(entries.size(), false);
+  auto up = reply.find("UnprocessedItems");
+  if (up == reply.end() || !up->value().is_object()) return flags;
+  auto tab = up->value().get_object().find(table_);
+  if (tab == up->value().get_object().end()) return flags;
+  std::size_t unmatched = 0;
+  for (const auto& v : tab->value().as_array()) {
+    const auto& r = v.as_object();
+    const boost::json::value* body = nullptr;
+    if (auto p = r.find("PutRequest"); p != r.end()) body = &p->value().as_object().at("Item");
+    else if (auto d = r.find("DeleteRequest"); d != r.end()) body = &d->value().as_object().at("Key");
+    else throw error(errc::protocol_error, "BatchWriteItem: an unprocessed request is neither a put nor a delete");
+    const auto& attrs = body->as_object();
+    key_values k;
+    for (const auto& name : key_names_) {
+      auto a = attrs.find(name);
+      if (a == attrs.end()) throw error(errc::protocol_error, "BatchWriteItem: an unprocessed request has no key");
+      k.push_back(read_value(a->value()));
+    }
+    bool found = false;
+    for (std::size_t i = 0; i < entries.size() && !found; ++i)
+      if (!flags[i] && entries[i].key == k) flags[i] = found = true;
+    if (!found) ++unmatched;
+  }
+  if (unmatched != 0)
+    db_.impl()->log(log_level::error, "batch_writer: BatchWriteItem returned " + std::to_string(unmatched) +
+                                          " unprocessed request(s) that the call did not contain; ignored");
+  return flags;
+}
+
+DYNASIO_DECL void batch_writer_impl::wake_all() noexcept {
+  for (auto* t : waiters_) t->cancel();
+}
+
+DYNASIO_DECL void batch_writer_impl::throw_if_failed() {
+  if (fsm_.failed_size() == 0) return;
+  std::vector<failed_request> failed = fsm_.take_failed();
+  std::string msg = "batch_writer: " + std::to_string(failed.size()) + " request(s) to table '" + table_ +
+                    "' could not be written; first: " + describe_request(failed.front().request) + ": " +
+                    failed.front().message;
+  throw batch_error(std::move(msg), std::move(failed));
+}
+
+DYNASIO_DECL void batch_writer_impl::pump() {
+  if (abandoned_) return;
+  const auto now = batch_clock::now();
+  while (calls_ < opts_.max_in_flight) {
+    std::uint64_t id = fsm_.next_batch(now, draining_ > 0);
+    if (id == 0) break;
+    ++calls_;
+    boost::asio::co_spawn(db_.get_executor(), send(shared_from_this(), id), boost::asio::detached);
+  }
+  // With every slot busy a completing call pumps again; otherwise wake up for the next re-send.
+  if (calls_ >= opts_.max_in_flight) return;
+  auto due = fsm_.next_due();
+  if (!due || (alarm_at_ && *alarm_at_ <= *due)) return;
+  alarm_at_ = *due;
+  boost::asio::co_spawn(db_.get_executor(), alarm(shared_from_this(), *due), boost::asio::detached);
+}
+
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::alarm(std::shared_ptr<batch_writer_impl> self,
+                                                                   batch_clock::time_point at) {
+  boost::asio::steady_timer timer(self->db_.get_executor(), at);
+  {
+    timer_registration reg{self->alarms_, self->alarms_.insert(self->alarms_.end(), &timer)};
+    boost::system::error_code ec;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+  }
+  if (self->alarm_at_ == at) self->alarm_at_.reset();
+  if (self->abandoned_) co_return;
+  self->pump();
+  self->wake_all();
+}
+
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::wait_change() {
+  boost::asio::steady_timer timer(db_.get_executor(), batch_clock::time_point::max());
+  {
+    timer_registration reg{waiters_, waiters_.insert(waiters_.end(), &timer)};
+    boost::system::error_code ec;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+  }
+  // A cancel() from wake_all() and the caller's cancellation look alike: ask which it was.
+  auto state = co_await boost::asio::this_coro::cancellation_state;
+  if (state.cancelled() != boost::asio::cancellation_type::none)
+    throw error(std::make_error_code(std::errc::operation_canceled), "batch_writer: cancelled while waiting");
+}
+
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::learn_keys() {
+  while (learning_keys_) co_await wait_change();
+  if (keys_known_) co_return;
+  learning_keys_ = true;
+  learning_guard guard{learning_keys_};
+  table_description d;
+  try {
+    d = co_await db_.describe_table(table_);
+  } catch (...) {
+    wake_all();
+    throw;
+  }
+  key_names_ = {d.schema.partition_key.name};
+  if (d.schema.sort_key) key_names_.push_back(d.schema.sort_key->name);
+  keys_known_ = true;
+  wake_all();
+}
+
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::add(std::shared_ptr<batch_writer_impl> self,
+                                                                 write_request req) {
+  if (self->closed_) throw error(errc::closed, "batch_writer: writing to table '" + self->table_ + "' after close()");
+  self->throw_if_failed();
+  if (!self->keys_known_) co_await self->learn_keys();
+  if (self->fsm_.add(self->make_entry(std::move(req)))) ++self->stats_.superseded;
+  self->pump();
+  // Backpressure: a full buffer waits for a call to complete (or a re-send to leave).
+  while (self->fsm_.pending_size() >= self->opts_.flush_amount) {
+    co_await self->wait_change();
+    self->pump();
+  }
+}
+
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::flush(std::shared_ptr<batch_writer_impl> self, bool close) {
+  if (close) self->closed_ = true;
+  ++self->draining_;
+  {
+    drain_guard guard{self->draining_};
+    self->pump();
+    while (!self->fsm_.idle()) {
+      co_await self->wait_change();
+      self->pump();
+    }
+  }
+  self->throw_if_failed();
+}
+
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_ptr<batch_writer_impl> self, std::uint64_t id) {
+  std::string body = self->make_body(self->fsm_.batch(id));
+  const auto start = batch_clock::now();
+  std::optional<boost::json::object> reply;
+  std::error_code ec;
+  std::string message;
+  try {
+    reply.emplace(co_await self->db_.call_raw(batch_write_item_op, std::move(body)));
+  } catch (const error& e) {
+    ec = e.code();
+    message = e.diagnostics().message.empty() ? std::string(e.what()) : e.diagnostics().message;
+  } catch (const std::system_error& e) {
+    ec = e.code();
+    message = e.what();
+  } catch (const std::exception& e) {
+    ec = make_error_code(errc::protocol_error);
+    message = e.what();
+  }
+  auto latency = std::chrono::duration_cast<std::chrono::microseconds>(batch_clock::now() - start);
+  self->complete(id, reply ? &*reply : nullptr, ec, std::move(message), latency);
+}
+
+DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, const boost::json::object* reply, std::error_code ec,
+                                              std::string message, std::chrono::microseconds latency) {
+  --calls_;
+  batch_metrics m;
+  m.items = fsm_.batch(id).size();
+  m.latency = latency;
+  // The client counts retries for all its calls; overlapping calls share them out approximately,
+  // but every retry is counted exactly once.
+  client_stats now_seen = db_.stats();
+  m.retries = now_seen.retries - seen_.retries;
+  m.throttles = now_seen.throttles - seen_.throttles;
+  seen_ = now_seen;
+  std::vector<bool> flags;
+  if (reply) {
+    try {
+      flags = unprocessed_flags(*reply, fsm_.batch(id));
+    } catch (const std::exception& e) {
+      reply = nullptr;
+      ec = make_error_code(errc::protocol_error);
+      message = std::string("BatchWriteItem: malformed UnprocessedItems: ") + e.what();
+    }
+  }
+  batch_outcome out;
+  if (reply) {
+    m.unprocessed = static_cast<std::size_t>(std::count(flags.begin(), flags.end(), true));
+    out = fsm_.on_reply(id, flags, batch_clock::now());
+  } else {
+    if (is_throttling(ec)) ++m.throttles;
+    out = fsm_.on_call_failed(id, ec, message, batch_clock::now());
+    db_.impl()->log(out.split ? log_level::info : log_level::warning,
+                    "batch_writer: BatchWriteItem of " + std::to_string(m.items) + " request(s) to '" + table_ +
+                        "' failed: " + message + (out.split ? " (splitting the call to find the offending request)" : ""));
+  }
+  ++stats_.requests_sent;
+  stats_.items_written += out.written;
+  stats_.unprocessed_resent += m.unprocessed;
+  stats_.retries += m.retries;
+  stats_.throttles += m.throttles;
+  stats_.failed += out.failed;
+  if (abandoned_) return;
+  if (opts_.on_flush) {
+    try {
+      opts_.on_flush(m);
+    } catch (const std::exception& e) {
+      db_.impl()->log(log_level::error, std::string("batch_writer: on_flush threw: ") + e.what());
+    }
+  }
+  pump();
+  wake_all();
+}
+
+DYNASIO_DECL void batch_writer_impl::abandon() noexcept {
+  try {
+    std::vector<write_request> held = fsm_.remaining();
+    const std::size_t in_calls = held.size() - fsm_.pending_size();
+    for (auto& f : fsm_.take_failed()) held.push_back(std::move(f.request));
+    abandoned_ = true;
+    for (auto* t : alarms_) t->cancel();
+    wake_all();
+    if (held.empty()) return;
+    const std::size_t count = held.size();
+    if (opts_.on_abandoned) {
+      opts_.on_abandoned(std::move(held));
+      return;
+    }
+    std::string msg = "batch_writer for table '" + table_ + "' destroyed without close() while holding " +
+                      std::to_string(count) + " request(s) (" + std::to_string(fsm_.pending_size()) +
+                      " buffered and never sent, " + std::to_string(in_calls) +
+                      " sent or awaiting a re-send, not acknowledged; the rest failed and unreported); first: " +
+                      describe_request(held.front());
+    db_.impl()->log(log_level::error, msg);
+  } catch (...) {
+    // A destructor's report must not throw; the writer is marked abandoned either way.
+    abandoned_ = true;
+  }
+}
+
+}  // namespace detail
+
+DYNASIO_DECL batch_writer::batch_writer(dynasio::client db, std::string table_name, batch_options opts)
+    : impl_(std::make_shared<detail::batch_writer_impl>(std::move(db), std::move(table_name), std::move(opts))) {}
+
+DYNASIO_DECL batch_writer::~batch_writer() {
+  if (impl_) impl_->abandon();
+}
+
+DYNASIO_DECL batch_writer& batch_writer::operator=(batch_writer&& other) noexcept {
+  if (this != &other) {
+    if (impl_) impl_->abandon();
+    impl_ = std::move(other.impl_);
+  }
+  return *this;
+}
+
+namespace detail {
+inline boost::asio::awaitable<void> moved_from_writer() {
+  throw error(errc::closed, "batch_writer: this writer was moved from");
+  co_return;
+}
+}  // namespace detail
+
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer::put_item(item item) {
+  if (!impl_) return detail::moved_from_writer();
+  return detail::batch_writer_impl::add(impl_, write_request{write_request::kind::put, std::move(item)});
+}
+
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer::delete_item(key key) {
+  if (!impl_) return detail::moved_from_writer();
+  return detail::batch_writer_impl::add(impl_, write_request{write_request::kind::del, std::move(key)});
+}
+
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer::flush() {
+  if (!impl_) return detail::moved_from_writer();
+  return detail::batch_writer_impl::flush(impl_, false);
+}
+
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer::close() {
+  if (!impl_) return detail::moved_from_writer();
+  return detail::batch_writer_impl::flush(impl_, true);
+}
+
+DYNASIO_DECL batch_stats batch_writer::stats() const noexcept { return impl_ ? impl_->stats() : batch_stats{}; }
+
+DYNASIO_DECL boost::asio::any_io_executor batch_writer::get_executor() const noexcept {
+  return impl_ ? impl_->get_executor() : boost::asio::any_io_executor{};
+}
+
+}  // namespace dynasio
+
+#endif

@@ -1,0 +1,1 @@
+#include <dynasio/batch_writer.hpp>
