@@ -200,25 +200,26 @@ asio::awaitable<void> cancelled_commit_loses_nothing(client& db, flaky_table& ta
   co_await s.close();
 }
 
-}  // namespace
-
-TEST_CASE("sink under throttling, 500s and UnprocessedItems loses nothing") {
+// Runs `body(db, table)` with a client on a flaky_table; returns the client's log lines.
+std::vector<std::string> run_flaky(asio::awaitable<void> (*body)(client&, flaky_table&),
+                                   std::chrono::milliseconds write_delay = std::chrono::milliseconds(0)) {
   asio::io_context ioc;
   flaky_table table;
+  table.write_delay = write_delay;
   test::fake_endpoint ep(ioc.get_executor(), std::ref(table));
   std::vector<std::string> log;
   client db(ioc.get_executor(), fake_config(ep, log));
-  test::run_coro(ioc, test::stop_when_done(ep, stream_through_faults(db, table)));
+  test::run_coro(ioc, test::stop_when_done(ep, body(db, table)));
   CHECK(ep.failures().empty());
+  return log;
 }
 
+}  // namespace
+
+TEST_CASE("sink under throttling, 500s and UnprocessedItems loses nothing") { run_flaky(stream_through_faults); }
+
 TEST_CASE("sink reports the exact row that is never processed, and names itself in the log") {
-  asio::io_context ioc;
-  flaky_table table;
-  test::fake_endpoint ep(ioc.get_executor(), std::ref(table));
-  std::vector<std::string> log;
-  client db(ioc.get_executor(), fake_config(ep, log));
-  test::run_coro(ioc, test::stop_when_done(ep, poison_row_is_reported(db, table)));
+  std::vector<std::string> log = run_flaky(poison_row_is_reported);
   bool logged = false;
   for (const std::string& line : log)
     if (line.find("sink 'flaky-mirror': commit wrote 30 of 31") != std::string::npos) logged = true;
@@ -278,11 +279,5 @@ TEST_CASE("sink open: the init modes' request sequences around tables in transit
 }
 
 TEST_CASE("sink: a cancelled commit loses nothing; the next commit writes the rest") {
-  asio::io_context ioc;
-  flaky_table table;
-  table.write_delay = std::chrono::milliseconds(100);
-  test::fake_endpoint ep(ioc.get_executor(), std::ref(table));
-  std::vector<std::string> log;
-  client db(ioc.get_executor(), fake_config(ep, log));
-  test::run_coro(ioc, test::stop_when_done(ep, cancelled_commit_loses_nothing(db, table)));
+  run_flaky(cancelled_commit_loses_nothing, std::chrono::milliseconds(100));
 }
