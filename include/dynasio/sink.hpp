@@ -108,8 +108,13 @@ struct sink_stats {
  * batch writer go back into the sink (unless the key was written since); those already handed
  * stay with the writer. The next commit() or close() sends both.
  *
+ * @par Logging
+ * The sink writes through a client of its own, made from the configuration of the client
+ * given to open() (same endpoint, credentials, retries and logger), so that every line it
+ * logs, the batch writer's and the client's included, starts with `sink '<name>': `.
+ *
  * @par Object lifetimes
- * The sink keeps its client alive.
+ * The sink owns its client; the client given to open() is not needed after open() returns.
  *
  * @par Thread safety
  * Not thread-safe: use it from one strand.

@@ -211,6 +211,8 @@ std::vector<std::string> run_flaky(asio::awaitable<void> (*body)(client&, flaky_
   client db(ioc.get_executor(), fake_config(ep, log));
   test::run_coro(ioc, test::stop_when_done(ep, body(db, table)));
   CHECK(ep.failures().empty());
+  CHECK_FALSE(log.empty());
+  for (const std::string& line : log) CHECK_MESSAGE(line.starts_with("sink 'flaky-mirror': "), line);
   return log;
 }
 

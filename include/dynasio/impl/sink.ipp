@@ -13,11 +13,29 @@
 #include <dynasio/sink.hpp>
 
 #include <exception>
+#include <functional>
+#include <iostream>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace dynasio {
 namespace detail {
+
+// The logger of a sink's client: every line, the batch writer's and the client's included,
+// starts with the sink's name. Without a user logger, it prints what the client would.
+struct sink_logger {
+  std::function<void(log_level, std::string_view)> inner;
+  std::string who;
+
+  void operator()(log_level level, std::string_view message) const {
+    std::string line = who + ": ";
+    line += message;
+    if (inner) inner(level, line);
+    else if (level >= log_level::warning)
+      std::clog << "dynasio " << (level == log_level::warning ? "warning" : "error") << ": " << line << '\n';
+  }
+};
 
 class sink_impl {
  public:
@@ -30,7 +48,7 @@ class sink_impl {
     stats_.name = cfg_.name;
   }
 
-  void log(log_level level, const std::string& message) const { db_.impl()->log(level, who_ + ": " + message); }
+  void log(log_level level, const std::string& message) const { db_.impl()->log(level, message); }
 
   boost::asio::awaitable<void> hand(const write_request& request, std::vector<failed_request>& failed);
   void restore(std::vector<write_request>& requests, std::size_t from);
@@ -87,7 +105,7 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
                 who + ": table '" + name + (deleting ? "' is being deleted" : "' does not exist") +
                     " (init_mode existing prepares nothing: create it, or use create_if_not_exists or replace)");
   if (found && (cfg.init_mode == init_mode::replace || deleting)) {
-    db.impl()->log(log_level::info, who + ": dropping table '" + name + "' (init_mode " +
+    db.impl()->log(log_level::info, "dropping table '" + name + "' (init_mode " +
                                         std::string(to_string(cfg.init_mode)) + ")");
     // A table still being created or updated cannot be deleted yet.
     if (found->status == "CREATING" || found->status == "UPDATING")
@@ -98,7 +116,7 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
   }
   if (!found) {
     if (co_await sink_create(db, wanted)) {
-      db.impl()->log(log_level::info, who + ": created table '" + name + "' [" + describe_keys(wanted) + "], on-demand billing");
+      db.impl()->log(log_level::info, "created table '" + name + "' [" + describe_keys(wanted) + "], on-demand billing");
       co_await db.wait_until_table_exists(name, cfg.table_wait_timeout);
       co_return;
     }
@@ -176,11 +194,11 @@ inline boost::asio::awaitable<void> sink_impl::commit() {
                               " requests for " + std::to_string(events) + " events acknowledged");
     co_return;
   }
-  std::string message = who_ + ": commit wrote " + std::to_string(requests.size() - failed.size()) + " of " +
+  std::string message = "commit wrote " + std::to_string(requests.size() - failed.size()) + " of " +
                         std::to_string(requests.size()) + " requests; " + std::to_string(failed.size()) +
                         " not written (first: " + failed.front().message + ")";
   log(log_level::error, message);
-  throw batch_error(std::move(message), std::move(failed));
+  throw batch_error(who_ + ": " + message, std::move(failed));
 }
 
 }  // namespace detail
@@ -210,10 +228,14 @@ DYNASIO_DECL boost::asio::awaitable<sink> sink::open(client& db, sink_config cfg
   if (cfg.sort_key && (cfg.sort_key->name.empty() || cfg.sort_key->name == cfg.partition_key.name))
     throw error(errc::invalid_argument, who + ": sort_key name is empty or equal to the partition key's");
   table_schema wanted{cfg.table_name, cfg.partition_key, cfg.sort_key};
-  co_await detail::sink_prepare_table(db, cfg, wanted, who);
+  // The sink's own client (its own connections), so that every line it logs carries its name.
+  client_config own_config = db.config();
+  own_config.logger = detail::sink_logger{std::move(own_config.logger), who};
+  client own(db.get_executor(), std::move(own_config));
+  co_await detail::sink_prepare_table(own, cfg, wanted, who);
   cfg.batch.key_names = {cfg.partition_key.name};
   if (cfg.sort_key) cfg.batch.key_names.push_back(cfg.sort_key->name);
-  co_return sink(std::make_unique<detail::sink_impl>(db, std::move(cfg)));
+  co_return sink(std::make_unique<detail::sink_impl>(std::move(own), std::move(cfg)));
 }
 
 DYNASIO_DECL sink::sink(std::unique_ptr<detail::sink_impl> impl) noexcept : impl_(std::move(impl)) {}
