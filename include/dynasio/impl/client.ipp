@@ -207,7 +207,12 @@ DYNASIO_DECL boost::asio::awaitable<boost::json::object> detail::client_impl::ca
     log(log_level::debug, operation + ": attempt " + std::to_string(attempt) + " failed (" + failure->what() +
                               "), retrying in " + std::to_string(wait.count()) + " ms");
     boost::asio::steady_timer timer(ex_, wait);
-    co_await timer.async_wait(boost::asio::use_awaitable);
+    try {
+      co_await timer.async_wait(boost::asio::use_awaitable);
+    } catch (const boost::system::system_error& e) {
+      // Only cancellation ends the wait early; report it as every other cancellation is.
+      throw error(std::error_code(e.code()), operation + ": cancelled while waiting to retry");
+    }
   }
 }
 
