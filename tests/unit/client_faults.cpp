@@ -13,6 +13,9 @@
 #include "run_coro.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -22,6 +25,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -397,6 +401,36 @@ asio::awaitable<void> cancel_while_waiting(fake_endpoint& ep) {
 
 TEST_CASE("client fault: cancelled while waiting for a pooled connection, nothing is sent") {
   play({fault(exchange::action::no_reply_hang)}, cancel_while_waiting);
+}
+
+// The pool itself: a waiter that release() woke but that was cancelled before it ran again must
+// hand the wake-up to the next waiter, or that one sleeps while a slot is free.
+asio::awaitable<void> pool_wakeup_survives_a_cancelled_waiter() {
+  auto ex = co_await asio::this_coro::executor;
+  dynasio::detail::connection_pool pool(ex, 1);
+  auto held = co_await pool.acquire();
+  CHECK(pool.open() == 1);
+  asio::cancellation_signal cancel_first, cancel_second;
+  bool first_failed = false, second_got_slot = false;
+  auto first_done = [&](std::exception_ptr e, auto) { first_failed = e != nullptr; };
+  auto second_done = [&](std::exception_ptr e, auto) { second_got_slot = e == nullptr; };
+  asio::co_spawn(ex, pool.acquire(), asio::bind_cancellation_slot(cancel_first.slot(), first_done));
+  asio::co_spawn(ex, pool.acquire(), asio::bind_cancellation_slot(cancel_second.slot(), second_done));
+  co_await sleep_for(10ms);
+  pool.release(std::move(held), false);  // wakes the first waiter...
+  cancel_first.emit(asio::cancellation_type::terminal);  // ...which is cancelled before it runs
+  for (int i = 0; i < 200 && !second_got_slot; ++i) co_await sleep_for(5ms);
+  CHECK(first_failed);
+  CHECK(second_got_slot);
+  CHECK(pool.open() == 1);
+  if (!second_got_slot) {
+    cancel_second.emit(asio::cancellation_type::terminal);
+    co_await sleep_for(10ms);
+  }
+}
+
+TEST_CASE("client fault: a cancelled pool waiter does not swallow the wake-up of the next one") {
+  run_coro(pool_wakeup_survives_a_cancelled_waiter());
 }
 
 // --- 9. retry token bucket -------------------------------------------------------------------
