@@ -5,7 +5,9 @@
 //   GET /stats   -> {"requests":N,"items":M}
 //   POST /reset  -> zeroes both
 // Prints "port=NNNN" on stdout once listening. Options: --port P (default 0: OS-chosen),
-// --duration-limit SECONDS (default 600; the process stops by itself after that).
+// --duration-limit SECONDS (default 600; the process stops by itself after that), --any-target
+// (also answer every other POST that has an X-Amz-Target with `{}`, e.g. PutItem; counted in
+// "requests").
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -101,9 +103,12 @@ struct server {
   asio::signal_set signals;
   std::uint64_t requests = 0;
   std::uint64_t items = 0;
+  bool any_target = false;
   // The replies that never change are made once.
   const std::string batch_ok = make_response(200, R"({"UnprocessedItems":{}})", true);
   const std::string batch_ok_close = make_response(200, R"({"UnprocessedItems":{}})", false);
+  const std::string empty_ok = make_response(200, "{}", true);
+  const std::string empty_ok_close = make_response(200, "{}", false);
   const std::string unknown = make_response(
       400, R"({"__type":"com.amazonaws.dynamodb.v20120810#UnknownOperationException","message":"bench endpoint"})",
       false);
@@ -138,6 +143,9 @@ struct server {
         ++requests;
         items += count_write_requests(msg.body());
         reply = keep_alive ? &batch_ok : &batch_ok_close;
+      } else if (any_target && msg.method() == http::verb::post && msg.count("X-Amz-Target") != 0) {
+        ++requests;
+        reply = keep_alive ? &empty_ok : &empty_ok_close;
       } else if (msg.method() == http::verb::get && msg.target() == "/stats") {
         stats = make_response(200,
                               "{\"requests\":" + std::to_string(requests) + ",\"items\":" + std::to_string(items) + "}",
@@ -185,23 +193,27 @@ bool parse_number(const char* text, unsigned long& out) {
 int main(int argc, char** argv) {
   unsigned long port = 0;
   unsigned long duration_limit = 600;
+  bool any_target = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     bool ok = i + 1 < argc;
-    if (ok && arg == "--port")
+    if (arg == "--any-target")
+      ok = any_target = true;
+    else if (ok && arg == "--port")
       ok = parse_number(argv[++i], port) && port <= 65535;
     else if (ok && arg == "--duration-limit")
       ok = parse_number(argv[++i], duration_limit);
     else
       ok = false;
     if (!ok) {
-      std::cerr << "usage: " << argv[0] << " [--port P] [--duration-limit SECONDS]\n";
+      std::cerr << "usage: " << argv[0] << " [--port P] [--duration-limit SECONDS] [--any-target]\n";
       return 2;
     }
   }
 
   asio::io_context ioc(1);
   server srv(ioc);
+  srv.any_target = any_target;
   tcp::endpoint where(asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port));
   srv.acceptor.open(where.protocol());
   srv.acceptor.set_option(asio::socket_base::reuse_address(true));

@@ -6,7 +6,8 @@
 #   (4) AWS SDK for JavaScript v3 BatchWriteItemCommand, 1 and 8 calls in flight
 # Checks that the endpoint counted every item of every run, then prints one table.
 # usage: benchmarks/compare.sh [BUILD_DIR]   (default build/release, else build/dev)
-# env: ITEMS (default 200000), BOTO3_ITEMS (default 50000), WRK_SECONDS (default 10)
+# env: ITEMS (default 200000), BOTO3_ITEMS (default 50000), WRK_SECONDS (default 10),
+#      WRK_THREADS (default 1), WRK_CONNECTIONS (default 8)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,6 +21,8 @@ done
 items=${ITEMS:-200000}
 boto3_items=${BOTO3_ITEMS:-50000}
 wrk_seconds=${WRK_SECONDS:-10}
+wrk_threads=${WRK_THREADS:-1}
+wrk_connections=${WRK_CONNECTIONS:-8}
 run_limit=600  # seconds any one run may take
 
 tmp=$(mktemp -d)
@@ -72,11 +75,11 @@ run() {
 python3 "$root/benchmarks/wrk_script.py" "$url" "$tmp/post.lua"
 reset
 /usr/bin/time -f "%U %S %M" -o "$tmp/wrk.time" \
-  timeout "$run_limit" wrk -t1 -c8 -d"${wrk_seconds}s" -s "$tmp/post.lua" "$url/" >"$tmp/wrk.out"
+  timeout "$run_limit" wrk -t"$wrk_threads" -c"$wrk_connections" -d"${wrk_seconds}s" -s "$tmp/post.lua" "$url/" >"$tmp/wrk.out"
 wrk_requests=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$tmp/wrk.out")
 wrk_items=$(counted)
 # Requests still in flight when wrk stops are counted by the endpoint but not by wrk.
-if (( wrk_items < wrk_requests * 25 || wrk_items > (wrk_requests + 8) * 25 )); then
+if (( wrk_items < wrk_requests * 25 || wrk_items > (wrk_requests + wrk_connections) * 25 )); then
   echo "compare.sh: wrk: the endpoint counted $wrk_items items for $wrk_requests requests" >&2
   status=1
 fi

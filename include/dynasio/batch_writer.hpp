@@ -86,10 +86,10 @@ struct batch_options {
   /// Longest single backoff between re-sends.
   std::chrono::milliseconds max_delay{5'000};
   /// Called after every BatchWriteItem call.
-  std::function<void(const batch_metrics&)> on_flush;
+  std::function<void(const batch_metrics&)> on_flush{};
   /// Called with the requests still held when a writer is destroyed without close()
   /// (when empty, they are logged as an error through the client's logger).
-  std::function<void(std::vector<write_request>)> on_abandoned;
+  std::function<void(std::vector<write_request>)> on_abandoned{};
 };
 
 /**

@@ -72,7 +72,7 @@ struct client_config {
   /// PEM file of extra trusted CAs (e.g. a private CA); the system store is always used too.
   std::string ca_file{};
   /// Where log lines go; when empty, warnings and errors go to std::clog.
-  std::function<void(log_level, std::string_view)> logger;
+  std::function<void(log_level, std::string_view)> logger{};
 
   /**
    * @brief Reads the configuration the way the AWS SDKs do.

@@ -16,7 +16,8 @@ namespace dynasio {
  * @details True for throttling (`ProvisionedThroughputExceededException`,
  * `ThrottlingException`, `RequestLimitExceeded`, `LimitExceededException`), server faults
  * (HTTP 500/502/503/504), `TransactionConflictException`, a CRC-32 mismatch, timeouts and
- * dropped or refused connections. False for everything else, notably
+ * dropped or refused connections (also a reply cut short: Beast's `end_of_stream`,
+ * `partial_message`). False for everything else, notably
  * `ValidationException`, `ConditionalCheckFailedException`, `ResourceNotFoundException`,
  * `AccessDeniedException`, signature errors and cancellation.
  */

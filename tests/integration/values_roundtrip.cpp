@@ -1,60 +1,43 @@
 #include <dynasio/attribute_value.hpp>
-#include <dynasio/detail/protocol/json_reader.hpp>
-#include <dynasio/detail/protocol/json_writer.hpp>
-
-#include <boost/json/serialize.hpp>
+#include <dynasio/client.hpp>
+#include <dynasio/table.hpp>
 
 #include <doctest/doctest.h>
 
+#include "integration.hpp"
 #include "random_items.hpp"
-#include "raw_dynamodb.hpp"
+#include "run_coro.hpp"
 
-#include <thread>
+#include <limits>
 
+namespace asio = boost::asio;
 using namespace dynasio;
 
 namespace {
 
-constexpr std::string_view table = "dynasio_values_roundtrip";
-
-void ensure_table(const std::string& endpoint) {
-  auto created = test::raw_call(endpoint, "CreateTable",
-                                R"({"TableName":"dynasio_values_roundtrip",)"
-                                R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],)"
-                                R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],)"
-                                R"("BillingMode":"PAY_PER_REQUEST"})");
-  REQUIRE_MESSAGE((created.status == 200 || boost::json::serialize(created.body).find("ResourceInUse") !=
-                                                std::string::npos),
-                  boost::json::serialize(created.body));
-  for (int i = 0; i < 100; ++i) {
-    auto d = test::raw_call(endpoint, "DescribeTable", R"({"TableName":"dynasio_values_roundtrip"})");
-    if (d.status == 200 && d.body.at("Table").at("TableStatus") == "ACTIVE") return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+// Puts every row, reads each back with a consistent read, and returns what came back.
+asio::awaitable<std::vector<item>> put_then_get(std::vector<item> rows) {
+  client db(co_await asio::this_coro::executor, test::integration_config());
+  std::string name = test::unique_table_name("values-roundtrip");
+  table_schema schema{name, {"pk"}, std::nullopt};
+  co_await db.create_table(schema);
+  co_await db.wait_until_table_exists(name);
+  dynasio::table t = db.table(name);
+  std::vector<item> back;
+  for (const auto& row : rows) {
+    co_await t.put_item(row);
+    key k{{"pk", row.at("pk")}};
+    get_options consistent{.consistent_read = true};
+    std::optional<item> got = co_await t.get_item(k, consistent);
+    back.push_back(got.value_or(item{}));
   }
-  FAIL("table did not become ACTIVE");
-}
-
-item put_then_get(const std::string& endpoint, const item& row) {
-  std::string body = R"({"TableName":")" + std::string(table) + R"(","Item":)";
-  detail::write_item(body, row);
-  body += '}';
-  auto put = test::raw_call(endpoint, "PutItem", body);
-  REQUIRE_MESSAGE(put.status == 200, boost::json::serialize(put.body), "\nrequest: ", body);
-
-  std::string get_body = R"({"TableName":")" + std::string(table) + R"(","ConsistentRead":true,"Key":)";
-  detail::write_item(get_body, key{{"pk", row.at("pk")}});
-  get_body += '}';
-  auto got = test::raw_call(endpoint, "GetItem", get_body);
-  REQUIRE_MESSAGE(got.status == 200, boost::json::serialize(got.body));
-  return detail::read_item(got.body.at("Item").as_object());
+  co_await db.delete_table(name);
+  co_return back;
 }
 
 }  // namespace
 
 TEST_CASE("dynalite stores and returns an item holding every type, unchanged") {
-  const std::string endpoint = test::test_endpoint();  // throws (fails) when unset
-  ensure_table(endpoint);
-
   std::string all_bytes;
   for (int c = 0; c < 256; ++c) all_bytes.push_back(static_cast<char>(c));
   std::string controls;
@@ -76,19 +59,24 @@ TEST_CASE("dynalite stores and returns an item holding every type, unchanged") {
            {"ss", string_set{"b", "a", "\xe2\x82\xac"}},
            {"ns", number_set{1, 2.5, number("-3e10")}},
            {"bs", binary_set{binary(std::string("\x00", 1)), binary(std::string("\xff\xfe"))}}};
-  CHECK(put_then_get(endpoint, row) == row);
+  std::vector<item> back = test::run_coro(put_then_get({row}));
+  CHECK(back.at(0) == row);
 }
 
 TEST_CASE("dynalite round-trips random items") {
-  const std::string endpoint = test::test_endpoint();
-  ensure_table(endpoint);
   test::random_items gen(20260101);
+  std::vector<item> rows;
   for (int i = 0; i < 150; ++i) {
     item row;
     // DynamoDB refuses empty attribute names, so prefix the generated ones.
     for (auto& [name, v] : gen.map(3)) row.emplace("a" + name, v);
     row["pk"] = "random-" + std::to_string(i);
+    rows.push_back(std::move(row));
+  }
+  std::vector<item> back = test::run_coro(put_then_get(rows));
+  REQUIRE(back.size() == rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
     INFO("item ", i);
-    CHECK(put_then_get(endpoint, row) == row);
+    CHECK(back[i] == rows[i]);
   }
 }

@@ -5,6 +5,7 @@
 #include <dynasio/is_retryable.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/beast/http/error.hpp>
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -150,6 +151,9 @@ TEST_CASE("is_retryable: throttling, 5xx, CRC, timeouts and resets yes; client m
   CHECK_FALSE(is_retryable(errc::invalid_argument));
   CHECK(is_retryable(std::error_code(boost::system::error_code(boost::asio::error::connection_reset))));
   CHECK_FALSE(is_retryable(std::error_code(boost::system::error_code(boost::asio::error::operation_aborted))));
+  CHECK(is_retryable(std::error_code(boost::system::error_code(boost::beast::http::error::end_of_stream))));
+  CHECK(is_retryable(std::error_code(boost::system::error_code(boost::beast::http::error::partial_message))));
+  CHECK_FALSE(is_retryable(std::error_code(boost::system::error_code(boost::beast::http::error::body_limit))));
   CHECK(is_throttling(service_errc::throttling));
   CHECK_FALSE(is_throttling(service_errc::internal_server_error));
 }

@@ -51,8 +51,19 @@ inline bool is_stale_connection(const boost::system::error_code& ec) {
 
 inline bool is_cancelled(const boost::system::error_code& ec) { return ec == asio::error::operation_aborted; }
 
+// DynamoDB quotes the canonical request in some errors (InvalidSignatureException), security
+// token included; keep credentials out of messages, which reach what() and logs.
+inline void redact(std::string& text, const credentials& creds) {
+  constexpr std::string_view mask = "[redacted]";
+  for (const std::string* secret : {&creds.secret_access_key, &creds.session_token}) {
+    if (secret->empty()) continue;
+    for (auto at = text.find(*secret); at != std::string::npos; at = text.find(*secret, at + mask.size()))
+      text.replace(at, secret->size(), mask);
+  }
+}
+
 // The error a non-2xx reply stands for, from its JSON body and status.
-inline error reply_error(const http_response& res) {
+inline error reply_error(const http_response& res, const credentials& creds) {
   diagnostics d;
   d.http_status = res.result_int();
   if (auto it = res.find("x-amzn-RequestId"); it != res.end()) d.request_id = std::string(it->value());
@@ -66,6 +77,7 @@ inline error reply_error(const http_response& res) {
     auto* m = find_string(body.get_object(), "message");
     if (!m) m = find_string(body.get_object(), "Message");
     if (m) d.message = std::string(*m);
+    redact(d.message, creds);
   }
   service_errc code = d.type.empty() ? service_errc::unknown : service_errc_from_type(d.type);
   if (code == service_errc::unknown && d.http_status >= 500)
@@ -166,7 +178,7 @@ DYNASIO_DECL boost::asio::awaitable<boost::json::object> detail::client_impl::ca
     try {
       http_response res = co_await send_once(target, body);
       if (res.result_int() / 100 != 2) {
-        failure = reply_error(res);
+        failure = reply_error(res, cfg_.credentials);
       } else if (auto crc = res.find("x-amz-crc32"); crc != res.end()) {
         boost::crc_32_type sum;
         sum.process_bytes(res.body().data(), res.body().size());
@@ -207,7 +219,12 @@ DYNASIO_DECL boost::asio::awaitable<boost::json::object> detail::client_impl::ca
     log(log_level::debug, operation + ": attempt " + std::to_string(attempt) + " failed (" + failure->what() +
                               "), retrying in " + std::to_string(wait.count()) + " ms");
     boost::asio::steady_timer timer(ex_, wait);
-    co_await timer.async_wait(boost::asio::use_awaitable);
+    try {
+      co_await timer.async_wait(boost::asio::use_awaitable);
+    } catch (const boost::system::system_error& e) {
+      // Only cancellation ends the wait early; report it as every other cancellation is.
+      throw error(std::error_code(e.code()), operation + ": cancelled while waiting to retry");
+    }
   }
 }
 

@@ -5,28 +5,12 @@
 #ifndef DYNASIO_OPERATIONS_DELETE_ITEM_HPP
 #define DYNASIO_OPERATIONS_DELETE_ITEM_HPP
 
-#include <dynasio/attribute_value.hpp>
-#include <dynasio/expression.hpp>
-#include <dynasio/operations/return_values.hpp>
-
-#include <optional>
-#include <string>
+#include <dynasio/operations/put_item.hpp>
 
 namespace dynasio {
 
-/// Options of table::delete_item().
-struct delete_options {
-  /// A condition built with attr(); its placeholders are generated.
-  std::optional<dynasio::condition> condition{};
-  /// A hand-written ConditionExpression (AND-ed with `condition` when both are set).
-  std::string condition_expression{};
-  /// Placeholders used by condition_expression.
-  expression_names expression_attribute_names{};
-  /// Values used by condition_expression.
-  item expression_attribute_values{};
-  /// `none` or `all_old` (then delete_item() returns the deleted item).
-  dynasio::return_values return_values = dynasio::return_values::none;
-};
+/// Options of table::delete_item(): the same conditional-write parameters as put_item().
+using delete_options = write_options;
 
 }  // namespace dynasio
 

@@ -14,8 +14,8 @@
 
 namespace dynasio {
 
-/// Options of table::put_item() (DynamoDB PutItem parameters, in snake_case).
-struct put_options {
+/// Options of table::put_item() and table::delete_item() (DynamoDB parameters, in snake_case).
+struct write_options {
   /// A condition built with attr(); its placeholders are generated.
   std::optional<dynasio::condition> condition{};
   /// A hand-written ConditionExpression (combined with `condition` by AND when both are set).
@@ -24,9 +24,12 @@ struct put_options {
   expression_names expression_attribute_names{};
   /// Values used by condition_expression.
   item expression_attribute_values{};
-  /// `none` or `all_old`.
+  /// `none` or `all_old` (then the old item is returned).
   dynasio::return_values return_values = dynasio::return_values::none;
 };
+
+/// Options of table::put_item().
+using put_options = write_options;
 
 }  // namespace dynasio
 

@@ -35,10 +35,15 @@ class connection_pool {
       waiters_.push_back(&wake);
       auto [ec] = co_await wake.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
       (void)ec;  // release() wakes us by cancelling the timer
-      if (auto it = std::find(waiters_.begin(), waiters_.end(), &wake); it != waiters_.end()) waiters_.erase(it);
+      auto it = std::find(waiters_.begin(), waiters_.end(), &wake);
+      const bool woken = it == waiters_.end();
+      if (!woken) waiters_.erase(it);
       auto cs = co_await boost::asio::this_coro::cancellation_state;
-      if (cs.cancelled() != boost::asio::cancellation_type::none)
+      if (cs.cancelled() != boost::asio::cancellation_type::none) {
+        // Chosen by release() but cancelled before running: pass the wake-up on, or it is lost.
+        if (woken) wake_one();
         throw boost::system::system_error(boost::asio::error::operation_aborted);
+      }
     }
     if (!idle_.empty()) {
       // Most recently used first: it is the least likely to have been closed by the server.
@@ -53,16 +58,19 @@ class connection_pool {
   void release(std::unique_ptr<http_conn> conn, bool reusable) {
     if (conn && reusable && conn->keep_alive()) idle_.push_back(std::move(conn));
     else --open_;
-    if (!waiters_.empty()) {
-      waiters_.front()->cancel();
-      waiters_.pop_front();
-    }
+    wake_one();
   }
 
   std::size_t open() const noexcept { return open_; }
   std::size_t idle() const noexcept { return idle_.size(); }
 
  private:
+  void wake_one() {
+    if (waiters_.empty()) return;
+    waiters_.front()->cancel();
+    waiters_.pop_front();
+  }
+
   boost::asio::any_io_executor ex_;
   std::size_t max_;
   std::size_t open_ = 0;
