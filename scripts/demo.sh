@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cmake --preset dev >/dev/null
-cmake --build --preset dev -j "${DYNASIO_JOBS:-$(nproc)}" --target example_1_quick_start
+cmake --build --preset dev -j "${DYNASIO_JOBS:-$(nproc)}" --target example_3_sink_orders
 source scripts/dynalite.sh
 start_dynalite
-build/dev/examples/example_1_quick_start
+build/dev/examples/example_3_sink_orders
