@@ -125,3 +125,24 @@ TEST_CASE("timestamps are ISO-8601 UTC") {
                           "1999-12-31T23:59:59.Z", "1999-12-31T23:59:59+01:00"})
     CHECK_THROWS_AS(detail::parse_timestamp(bad), error);
 }
+
+namespace {
+struct job {
+  std::string id;
+  std::chrono::milliseconds timeout{};
+  std::chrono::nanoseconds elapsed{};
+};
+BOOST_DESCRIBE_STRUCT(job, (), (id, timeout, elapsed))
+}  // namespace
+
+TEST_CASE("durations are N holding whole nanoseconds, whatever their unit") {
+  job j{"j1", std::chrono::milliseconds(1500), std::chrono::nanoseconds(-7)};
+  dynasio::item it = dynasio::to_item(j);
+  CHECK(it.at("timeout") == dynasio::attribute_value(1'500'000'000));
+  CHECK(it.at("elapsed").as_number().text() == "-7");
+  job back = dynasio::from_item<job>(it);
+  CHECK(back.timeout == j.timeout);
+  CHECK(back.elapsed == j.elapsed);
+  it["elapsed"] = dynasio::number("1.5");
+  CHECK_THROWS_AS(dynasio::from_item<job>(it), dynasio::error);
+}

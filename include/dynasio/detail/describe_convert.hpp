@@ -32,6 +32,8 @@ struct no_dynamodb_mapping_for_member_type {
   static_assert(always_false<T>, "dynasio::to_item/from_item: this member type has no DynamoDB mapping");
 };
 
+template <class T> struct is_duration : std::false_type {};
+template <class R, class P> struct is_duration<std::chrono::duration<R, P>> : std::true_type {};
 template <class T> struct is_optional : std::false_type {};
 template <class T> struct is_optional<std::optional<T>> : std::true_type {};
 template <class T> struct is_vector : std::false_type {};
@@ -62,6 +64,9 @@ std::optional<attribute_value> to_attribute(const T& v, bool nullopt_as_null) {
     return attribute_value(v);
   } else if constexpr (std::is_same_v<T, std::chrono::system_clock::time_point>) {
     return attribute_value(format_timestamp(v));
+  } else if constexpr (is_duration<T>::value) {
+    // Durations are stored as whole nanoseconds, whatever their C++ unit.
+    return attribute_value(std::chrono::duration_cast<std::chrono::nanoseconds>(v).count());
   } else if constexpr (is_optional<T>::value) {
     if (v) return to_attribute(*v, nullopt_as_null);
     if (nullopt_as_null) return attribute_value(nullptr);
@@ -126,6 +131,10 @@ T from_attribute(const attribute_value& a) {
     return static_cast<T>(a.as_number().to_double());
   } else if constexpr (std::is_same_v<T, std::chrono::system_clock::time_point>) {
     return parse_timestamp(a.as_string());
+  } else if constexpr (is_duration<T>::value) {
+    auto ns = a.as_number().template to_integer<std::int64_t>();
+    if (!ns) throw error(errc::invalid_argument, "duration " + a.as_number().text() + " is not a whole number of nanoseconds");
+    return std::chrono::duration_cast<T>(std::chrono::nanoseconds(*ns));
   } else if constexpr (is_optional<T>::value) {
     if (a.is_null()) return std::nullopt;
     return from_attribute<typename T::value_type>(a);
