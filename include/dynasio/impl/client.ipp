@@ -127,7 +127,7 @@ DYNASIO_DECL void detail::client_impl::log(log_level level, std::string_view mes
     std::clog << "dynasio " << (level == log_level::warning ? "warning" : "error") << ": " << message << '\n';
 }
 
-boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, const std::string& body) {
+boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, std::string_view body) {
   for (bool stale_retry_left = true;;) {
     // Not inside the braces: GCC 12 mishandles co_await in aggregate initialisation.
     std::unique_ptr<http_conn> pooled = co_await pool_.acquire();
@@ -169,8 +169,10 @@ boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(con
   }
 }
 
-DYNASIO_DECL boost::asio::awaitable<boost::json::object> detail::client_impl::call(std::string operation, std::string body) {
+DYNASIO_DECL boost::asio::awaitable<boost::json::object> detail::client_impl::call(std::string_view operation_view,
+                                                                                 std::string_view body) {
   auto self = shared_from_this();
+  const std::string operation(operation_view);
   const std::string target = "DynamoDB_20120810." + operation;
   unsigned spent = 0;
   for (unsigned attempt = 1;; ++attempt) {
@@ -235,12 +237,20 @@ DYNASIO_DECL boost::asio::any_io_executor client::get_executor() const noexcept 
 DYNASIO_DECL const client_config& client::config() const noexcept { return impl_->cfg_; }
 DYNASIO_DECL client_stats client::stats() const noexcept { return impl_->stats_; }
 
+namespace detail {
+// Keeps the operation name and body alive in this frame while client_impl::call borrows them.
+inline boost::asio::awaitable<boost::json::object> owning_call(std::shared_ptr<client_impl> impl, std::string operation,
+                                                               std::string body) {
+  co_return co_await impl->call(operation, body);
+}
+}  // namespace detail
+
 DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call(std::string_view operation, boost::json::object request) {
-  return impl_->call(std::string(operation), boost::json::serialize(request));
+  return detail::owning_call(impl_, std::string(operation), boost::json::serialize(request));
 }
 
 DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call_raw(std::string_view operation, std::string body) {
-  return impl_->call(std::string(operation), std::move(body));
+  return detail::owning_call(impl_, std::string(operation), std::move(body));
 }
 
 }  // namespace dynasio
