@@ -179,6 +179,8 @@ class batch_fsm {
   void requeue(batch_entry e, batch_clock::time_point now, batch_outcome& out);
   void fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out);
   std::vector<batch_entry> take_in_flight(std::uint64_t id);
+  void mark_busy(const key_ref& key);
+  void unmark_busy(const key_ref& key) noexcept;
   void recycle(std::vector<batch_entry>& entries) noexcept;
 
   batch_fsm_config cfg_;
@@ -197,6 +199,13 @@ class batch_fsm {
   // enough to make malloc consolidate its free lists, which slows every small allocation after it.
   std::vector<std::vector<batch_entry>> spare_;
   static constexpr std::size_t max_spare = 16;
+  // List nodes and busy_ nodes of requests that left them, reused by the next requests (up to
+  // max_spare_nodes each): without them every request costs two allocations that outlive a
+  // call, the pattern malloc's per-thread caches serve worst. A spare list node holds a
+  // moved-from entry, which owns no memory.
+  std::list<batch_entry> spare_nodes_;
+  std::vector<std::unordered_set<key_ref, key_ref_hash>::node_type> spare_busy_;
+  static constexpr std::size_t max_spare_nodes = 256;
   std::mt19937_64 rng_;
 };
 

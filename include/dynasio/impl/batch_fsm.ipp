@@ -24,7 +24,27 @@ inline bool batch_retryable(std::error_code ec) {
   return !(ec == std::errc::operation_canceled || ec.value() == ECANCELED);
 }
 
-DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), rng_(cfg.seed) { spare_.reserve(max_spare); }
+DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), rng_(cfg.seed) {
+  spare_.reserve(max_spare);
+  spare_busy_.reserve(max_spare_nodes);
+}
+
+DYNASIO_DECL void batch_fsm::mark_busy(const key_ref& key) {
+  if (spare_busy_.empty()) {
+    busy_.insert(key);
+    return;
+  }
+  auto node = std::move(spare_busy_.back());
+  spare_busy_.pop_back();
+  node.value() = key;
+  busy_.insert(std::move(node));
+}
+
+DYNASIO_DECL void batch_fsm::unmark_busy(const key_ref& key) noexcept {
+  auto node = busy_.extract(key);
+  // spare_busy_ was reserved for max_spare_nodes: this push_back never allocates.
+  if (!node.empty() && spare_busy_.size() < max_spare_nodes) spare_busy_.push_back(std::move(node));
+}
 
 DYNASIO_DECL bool batch_fsm::add(batch_entry e) {
   e.seq = next_seq_++;
@@ -38,7 +58,12 @@ DYNASIO_DECL bool batch_fsm::add(batch_entry e) {
       replaced = true;
     }
   }
-  pending_.push_back(std::move(e));
+  if (spare_nodes_.empty()) {
+    pending_.push_back(std::move(e));
+  } else {
+    pending_.splice(pending_.end(), spare_nodes_, spare_nodes_.begin());
+    pending_.back() = std::move(e);
+  }
   if (cfg_.overwrite) pending_index_.emplace(key_ref(pending_.back()), std::prev(pending_.end()));
   return replaced;
 }
@@ -91,8 +116,10 @@ DYNASIO_DECL std::uint64_t batch_fsm::next_batch(batch_clock::time_point now, bo
         it->first_sent = now;
         take(*it);
         // The view follows the entry's key into `out` (a moved vector keeps its elements).
-        busy_.insert(key);
-        it = pending_.erase(it);
+        mark_busy(key);
+        const auto taken = it++;
+        if (spare_nodes_.size() < max_spare_nodes) spare_nodes_.splice(spare_nodes_.begin(), pending_, taken);
+        else pending_.erase(taken);
       }
     }
   }
@@ -130,7 +157,7 @@ DYNASIO_DECL std::chrono::milliseconds batch_fsm::max_backoff(unsigned attempts)
 }
 
 DYNASIO_DECL void batch_fsm::fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out) {
-  busy_.erase(key_ref(e));
+  unmark_busy(key_ref(e));
   failed_.emplace_back(e.seq, failed_request{std::move(e.request), code, std::move(message)});
   ++out.failed;
 }
@@ -163,7 +190,7 @@ DYNASIO_DECL batch_outcome batch_fsm::on_reply(std::uint64_t id, const std::vect
       e.last_message = "returned in UnprocessedItems";
       requeue(std::move(e), now, out);
     } else {
-      busy_.erase(key_ref(e));
+      unmark_busy(key_ref(e));
       ++out.written;
     }
   }
