@@ -9,6 +9,7 @@
 #include <dynasio/batch_error.hpp>
 #include <dynasio/detail/config.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include <random>
 #include <string>
 #include <system_error>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -44,6 +46,8 @@ struct batch_entry {
   write_request request;
   /// Its key, projected on the writer's key names.
   key_values key;
+  /// key_values_hash of `key`, computed once by batch_fsm::add().
+  std::size_t key_hash = 0;
   /// Its wire JSON (`{"PutRequest":{...}}` or `{"DeleteRequest":{...}}`), serialized once.
   std::string wire;
   /// Order in which it was given; failures are reported in this order.
@@ -58,6 +62,31 @@ struct batch_entry {
   std::error_code last_code;
   /// The message that came with last_code.
   std::string last_message;
+};
+
+// An entry is moved from list to call to list while its key is busy, never copied: vectors of
+// entries then move their elements instead of copying them, and batch_fsm's key views stay valid.
+static_assert(std::is_nothrow_move_constructible_v<batch_entry> && std::is_nothrow_move_assignable_v<batch_entry>);
+
+/**
+ * A view of the key of a batch_entry, with its hash. Moving a vector keeps its elements where
+ * they are, so the view follows the entry through moves; batch_fsm indexes busy and buffered
+ * keys this way instead of copying every key into a set.
+ */
+struct key_ref {
+  const attribute_value* data = nullptr;
+  std::size_t size = 0;
+  std::size_t hash = 0;
+
+  explicit key_ref(const batch_entry& e) noexcept : data(e.key.data()), size(e.key.size()), hash(e.key_hash) {}
+
+  friend bool operator==(const key_ref& a, const key_ref& b) {
+    return a.size == b.size && std::equal(a.data, a.data + a.size, b.data);
+  }
+};
+
+struct key_ref_hash {
+  std::size_t operator()(const key_ref& k) const noexcept { return k.hash; }
 };
 
 /// Limits and retry settings of a batch_fsm.
@@ -150,17 +179,33 @@ class batch_fsm {
   void requeue(batch_entry e, batch_clock::time_point now, batch_outcome& out);
   void fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out);
   std::vector<batch_entry> take_in_flight(std::uint64_t id);
+  void mark_busy(const key_ref& key);
+  void unmark_busy(const key_ref& key) noexcept;
+  void recycle(std::vector<batch_entry>& entries) noexcept;
 
   batch_fsm_config cfg_;
   std::uint64_t next_seq_ = 1;
   std::uint64_t next_id_ = 1;
   std::list<batch_entry> pending_;
-  std::unordered_map<key_values, std::list<batch_entry>::iterator, key_values_hash> pending_index_;
+  // Keys of pending_ (with overwrite), viewing the entries in their list nodes.
+  std::unordered_map<key_ref, std::list<batch_entry>::iterator, key_ref_hash> pending_index_;
   std::list<batch_entry> retry_;
   std::list<std::vector<batch_entry>> splits_;
   std::map<std::uint64_t, std::vector<batch_entry>> in_flight_;
-  std::unordered_set<key_values, key_values_hash> busy_;
+  // Keys with a request in a call, waiting for a re-send or in a split half, viewing that request.
+  std::unordered_set<key_ref, key_ref_hash> busy_;
   std::vector<std::pair<std::uint64_t, failed_request>> failed_;
+  // Emptied call vectors kept for the next calls: one allocation per call of 25 entries is large
+  // enough to make malloc consolidate its free lists, which slows every small allocation after it.
+  std::vector<std::vector<batch_entry>> spare_;
+  static constexpr std::size_t max_spare = 16;
+  // List nodes and busy_ nodes of requests that left them, reused by the next requests (up to
+  // max_spare_nodes each): without them every request costs two allocations that outlive a
+  // call, the pattern malloc's per-thread caches serve worst. A spare list node holds a
+  // moved-from entry, which owns no memory.
+  std::list<batch_entry> spare_nodes_;
+  std::vector<std::unordered_set<key_ref, key_ref_hash>::node_type> spare_busy_;
+  static constexpr std::size_t max_spare_nodes = 256;
   std::mt19937_64 rng_;
 };
 

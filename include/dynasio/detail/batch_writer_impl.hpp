@@ -53,8 +53,8 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   boost::asio::awaitable<void> learn_keys();
   boost::asio::awaitable<void> wait_change();
 
-  batch_entry make_entry(write_request req) const;
-  std::string make_body(const std::vector<batch_entry>& entries) const;
+  batch_entry make_entry(write_request req);
+  void make_body(std::string& body, const std::vector<batch_entry>& entries) const;
   std::vector<bool> unprocessed_flags(const boost::json::object& reply, const std::vector<batch_entry>& entries) const;
   void complete(std::uint64_t id, const boost::json::object* reply, std::error_code ec, std::string message,
                 std::chrono::microseconds latency);
@@ -79,6 +79,13 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   batch_stats stats_;
   client_stats seen_;
   std::string body_prefix_;
+  // make_entry() serializes here first; kept while at most scratch_keep bytes.
+  std::string scratch_;
+  static constexpr std::size_t scratch_keep = 64 * 1024;
+  // Bodies of completed calls, reused by the next calls (at most max_in_flight, each at most
+  // max_spare_body bytes).
+  std::vector<std::string> spare_bodies_;
+  static constexpr std::size_t max_spare_body = 1024 * 1024;
 };
 
 }  // namespace dynasio::detail

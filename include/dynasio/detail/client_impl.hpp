@@ -14,6 +14,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include <memory>
+#include <string_view>
 
 namespace dynasio::detail {
 
@@ -22,8 +23,10 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
  public:
   DYNASIO_DECL client_impl(boost::asio::any_io_executor ex, client_config cfg);
 
-  /// Sends one operation with retries; returns the parsed reply object.
-  DYNASIO_DECL boost::asio::awaitable<boost::json::object> call(std::string operation, std::string body);
+  /// Sends one operation with retries; returns the parsed reply object. Both strings are
+  /// borrowed: the caller keeps them alive until the returned awaitable completes (client's
+  /// public call() and call_raw() own theirs; the batch writer reuses its body buffers).
+  DYNASIO_DECL boost::asio::awaitable<boost::json::object> call(std::string_view operation, std::string_view body);
 
   DYNASIO_DECL void log(log_level level, std::string_view message) const;
 
@@ -37,7 +40,7 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
   client_stats stats_;
 
  private:
-  boost::asio::awaitable<http_response> send_once(const std::string& target, const std::string& body);
+  boost::asio::awaitable<http_response> send_once(const std::string& target, std::string_view body);
 };
 
 }  // namespace dynasio::detail

@@ -24,25 +24,64 @@ inline bool batch_retryable(std::error_code ec) {
   return !(ec == std::errc::operation_canceled || ec.value() == ECANCELED);
 }
 
-DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), rng_(cfg.seed) {}
+DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), rng_(cfg.seed) {
+  spare_.reserve(max_spare);
+  spare_busy_.reserve(max_spare_nodes);
+}
+
+DYNASIO_DECL void batch_fsm::mark_busy(const key_ref& key) {
+  if (spare_busy_.empty()) {
+    busy_.insert(key);
+    return;
+  }
+  auto node = std::move(spare_busy_.back());
+  spare_busy_.pop_back();
+  node.value() = key;
+  busy_.insert(std::move(node));
+}
+
+DYNASIO_DECL void batch_fsm::unmark_busy(const key_ref& key) noexcept {
+  auto node = busy_.extract(key);
+  // spare_busy_ was reserved for max_spare_nodes: this push_back never allocates.
+  if (!node.empty() && spare_busy_.size() < max_spare_nodes) spare_busy_.push_back(std::move(node));
+}
 
 DYNASIO_DECL bool batch_fsm::add(batch_entry e) {
   e.seq = next_seq_++;
+  e.key_hash = key_values_hash{}(e.key);
   bool replaced = false;
   if (cfg_.overwrite) {
-    if (auto it = pending_index_.find(e.key); it != pending_index_.end()) {
-      pending_.erase(it->second);
+    if (auto it = pending_index_.find(key_ref(e)); it != pending_index_.end()) {
+      const auto old = it->second;
       pending_index_.erase(it);
+      pending_.erase(old);
       replaced = true;
     }
   }
-  pending_.push_back(std::move(e));
-  if (cfg_.overwrite) pending_index_.emplace(pending_.back().key, std::prev(pending_.end()));
+  if (spare_nodes_.empty()) {
+    pending_.push_back(std::move(e));
+  } else {
+    pending_.splice(pending_.end(), spare_nodes_, spare_nodes_.begin());
+    pending_.back() = std::move(e);
+  }
+  if (cfg_.overwrite) pending_index_.emplace(key_ref(pending_.back()), std::prev(pending_.end()));
   return replaced;
 }
 
 DYNASIO_DECL std::uint64_t batch_fsm::next_batch(batch_clock::time_point now, bool drain) {
   std::vector<batch_entry> out;
+  // Reserved when the first request is taken: most calls (one per buffered request) take none.
+  const auto take = [&](batch_entry& e) {
+    if (out.capacity() == 0) {
+      if (!spare_.empty()) {
+        out = std::move(spare_.back());
+        spare_.pop_back();
+      } else {
+        out.reserve(cfg_.flush_amount);
+      }
+    }
+    out.push_back(std::move(e));
+  };
   if (!splits_.empty()) {
     // A half of a rejected call travels alone, so that a rejection points at it.
     out = std::move(splits_.front());
@@ -58,7 +97,7 @@ DYNASIO_DECL std::uint64_t batch_fsm::next_batch(batch_clock::time_point now, bo
         continue;
       }
       bytes += it->wire.size() + 1;
-      out.push_back(std::move(*it));
+      take(*it);
       it = retry_.erase(it);
     }
     // Fresh requests wait for a full call unless something forces one out.
@@ -66,17 +105,21 @@ DYNASIO_DECL std::uint64_t batch_fsm::next_batch(batch_clock::time_point now, bo
       for (auto it = pending_.begin(); it != pending_.end() && out.size() < cfg_.flush_amount;) {
         // A busy key (in flight, waiting for a re-send, or already in this call) keeps its
         // newer requests in the FIFO: they go in a later call, in order.
-        if (busy_.contains(it->key)) {
+        const key_ref key(*it);
+        if (busy_.contains(key)) {
           ++it;
           continue;
         }
         if (!fits(*it)) break;
         bytes += it->wire.size() + 1;
-        busy_.insert(it->key);
-        if (cfg_.overwrite) pending_index_.erase(it->key);
+        if (cfg_.overwrite) pending_index_.erase(key);
         it->first_sent = now;
-        out.push_back(std::move(*it));
-        it = pending_.erase(it);
+        take(*it);
+        // The view follows the entry's key into `out` (a moved vector keeps its elements).
+        mark_busy(key);
+        const auto taken = it++;
+        if (spare_nodes_.size() < max_spare_nodes) spare_nodes_.splice(spare_nodes_.begin(), pending_, taken);
+        else pending_.erase(taken);
       }
     }
   }
@@ -100,6 +143,12 @@ DYNASIO_DECL std::vector<batch_entry> batch_fsm::take_in_flight(std::uint64_t id
   return entries;
 }
 
+DYNASIO_DECL void batch_fsm::recycle(std::vector<batch_entry>& entries) noexcept {
+  entries.clear();
+  // spare_ was reserved for max_spare vectors: this push_back never allocates.
+  if (spare_.size() < max_spare && entries.capacity() >= cfg_.flush_amount) spare_.push_back(std::move(entries));
+}
+
 DYNASIO_DECL std::chrono::milliseconds batch_fsm::max_backoff(unsigned attempts) const {
   long long cap = cfg_.max_delay.count();
   long long d = cfg_.base_delay.count();
@@ -108,7 +157,7 @@ DYNASIO_DECL std::chrono::milliseconds batch_fsm::max_backoff(unsigned attempts)
 }
 
 DYNASIO_DECL void batch_fsm::fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out) {
-  busy_.erase(e.key);
+  unmark_busy(key_ref(e));
   failed_.emplace_back(e.seq, failed_request{std::move(e.request), code, std::move(message)});
   ++out.failed;
 }
@@ -141,10 +190,11 @@ DYNASIO_DECL batch_outcome batch_fsm::on_reply(std::uint64_t id, const std::vect
       e.last_message = "returned in UnprocessedItems";
       requeue(std::move(e), now, out);
     } else {
-      busy_.erase(e.key);
+      unmark_busy(key_ref(e));
       ++out.written;
     }
   }
+  recycle(entries);
   return out;
 }
 
@@ -162,6 +212,7 @@ DYNASIO_DECL batch_outcome batch_fsm::on_call_failed(std::uint64_t id, std::erro
     } else {
       for (auto& e : entries) fail(std::move(e), code, message, out);
     }
+    recycle(entries);
     return out;
   }
   const bool retry = batch_retryable(code);
@@ -171,6 +222,7 @@ DYNASIO_DECL batch_outcome batch_fsm::on_call_failed(std::uint64_t id, std::erro
     if (retry) requeue(std::move(e), now, out);
     else fail(std::move(e), code, message, out);
   }
+  recycle(entries);
   return out;
 }
 

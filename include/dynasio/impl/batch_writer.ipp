@@ -23,6 +23,7 @@
 #include <boost/json/array.hpp>
 
 #include <algorithm>
+#include <new>
 #include <set>
 
 namespace dynasio {
@@ -104,7 +105,7 @@ DYNASIO_DECL batch_writer_impl::batch_writer_impl(client db, std::string table_n
   seen_ = db_.stats();
 }
 
-DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) const {
+DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) {
   const bool put = req.op == write_request::kind::put;
   const char* what = put ? "put_item" : "delete_item";
   batch_entry e;
@@ -125,19 +126,24 @@ DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) const 
     throw error(errc::invalid_argument, "batch_writer.delete_item: the key must hold exactly the key attributes (" +
                                             names + "), it holds " + std::to_string(req.item.size()) + " attributes");
   }
-  e.wire = put ? "{\"PutRequest\":{\"Item\":" : "{\"DeleteRequest\":{\"Key\":";
-  write_item(e.wire, req.item);
-  e.wire += "}}";
-  if (e.wire.size() + body_prefix_.size() + 8 > fsm_.config().max_batch_bytes)
+  // Written into a buffer that keeps its capacity, then copied once: the entry's string is
+  // allocated at its exact size, and nothing is zero-filled or regrown per item.
+  scratch_.assign(put ? "{\"PutRequest\":{\"Item\":" : "{\"DeleteRequest\":{\"Key\":");
+  write_item(scratch_, req.item);
+  scratch_ += "}}";
+  if (scratch_.size() + body_prefix_.size() + 8 > fsm_.config().max_batch_bytes)
     throw error(errc::invalid_argument, std::string("batch_writer.") + what + ": the request alone exceeds 16 MB");
+  e.wire.assign(scratch_);
+  // A huge item must not pin its size in the scratch buffer for the writer's life.
+  if (scratch_.capacity() > scratch_keep) std::string().swap(scratch_);
   e.request = std::move(req);
   return e;
 }
 
-DYNASIO_DECL std::string batch_writer_impl::make_body(const std::vector<batch_entry>& entries) const {
+DYNASIO_DECL void batch_writer_impl::make_body(std::string& body, const std::vector<batch_entry>& entries) const {
   std::size_t size = body_prefix_.size() + 4;
   for (const auto& e : entries) size += e.wire.size() + 1;
-  std::string body;
+  body.clear();
   body.reserve(size);
   body += body_prefix_;
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -145,7 +151,6 @@ DYNASIO_DECL std::string batch_writer_impl::make_body(const std::vector<batch_en
     body += entries[i].wire;
   }
   body += "]}}";
-  return body;
 }
 
 // Matches the requests of UnprocessedItems to the call's own requests by key (keys are unique
@@ -286,13 +291,19 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::flush(std::shared_p
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_ptr<batch_writer_impl> self, std::uint64_t id) {
-  std::string body = self->make_body(self->fsm_.batch(id));
+  // Body buffers are reused from call to call: a fresh one would be a large allocation per call.
+  std::string body;
+  if (!self->spare_bodies_.empty()) {
+    body = std::move(self->spare_bodies_.back());
+    self->spare_bodies_.pop_back();
+  }
+  self->make_body(body, self->fsm_.batch(id));
   const auto start = batch_clock::now();
   std::optional<boost::json::object> reply;
   std::error_code ec;
   std::string message;
   try {
-    reply.emplace(co_await self->db_.call_raw(batch_write_item_op, std::move(body)));
+    reply.emplace(co_await self->db_.impl()->call(batch_write_item_op, body));
   } catch (const error& e) {
     ec = e.code();
     message = e.diagnostics().message.empty() ? std::string(e.what()) : e.diagnostics().message;
@@ -304,6 +315,13 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_pt
     message = e.what();
   }
   auto latency = std::chrono::duration_cast<std::chrono::microseconds>(batch_clock::now() - start);
+  if (body.capacity() <= max_spare_body && self->spare_bodies_.size() < self->opts_.max_in_flight) {
+    try {
+      self->spare_bodies_.push_back(std::move(body));
+    } catch (const std::bad_alloc&) {
+      // Only a missed reuse.
+    }
+  }
   self->complete(id, reply ? &*reply : nullptr, ec, std::move(message), latency);
 }
 

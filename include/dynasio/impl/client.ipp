@@ -19,6 +19,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <charconv>
 #include <iostream>
 
 namespace dynasio {
@@ -127,7 +128,7 @@ DYNASIO_DECL void detail::client_impl::log(log_level level, std::string_view mes
     std::clog << "dynasio " << (level == log_level::warning ? "warning" : "error") << ": " << message << '\n';
 }
 
-boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, const std::string& body) {
+boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, std::string_view body) {
   for (bool stale_retry_left = true;;) {
     // Not inside the braces: GCC 12 mishandles co_await in aggregate initialisation.
     std::unique_ptr<http_conn> pooled = co_await pool_.acquire();
@@ -142,22 +143,30 @@ boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(con
     if ((co_await boost::asio::this_coro::cancellation_state).cancelled() != boost::asio::cancellation_type::none)
       throw boost::system::system_error(boost::asio::error::operation_aborted);
 
-    http_request req{boost::beast::http::verb::post, "/", 11};
-    std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now());
-    req.set(boost::beast::http::field::host, endpoint_.host_header);
-    req.set(boost::beast::http::field::content_type, "application/x-amz-json-1.0");
-    req.set("X-Amz-Date", amz_date);
-    req.set("X-Amz-Target", target);
-    if (!cfg_.credentials.session_token.empty()) req.set("X-Amz-Security-Token", cfg_.credentials.session_token);
-    req.set(boost::beast::http::field::authorization, signer_.sign_dynamodb(cfg_.credentials, endpoint_.host_header, amz_date, target,
-                                                              "application/x-amz-json-1.0", body));
-    req.set(boost::beast::http::field::user_agent, "dynasio/0.1");
-    req.keep_alive(true);
-    req.body() = boost::beast::http::span_body<const char>::value_type(body.data(), body.size());
-    req.prepare_payload();
+    // The request head is written directly, in the order and spelling Beast's serializer used
+    // (request line, Host, Content-Type, X-Amz-Date, X-Amz-Target, [X-Amz-Security-Token],
+    // Authorization, User-Agent, Content-Length): building and serializing a beast::http::fields
+    // cost ~20 000 instructions and 7 allocations per call.
+    constexpr std::string_view content_type = "application/x-amz-json-1.0";
+    const std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now());
+    const std::string authorization =
+        signer_.sign_dynamodb(cfg_.credentials, endpoint_.host_header, amz_date, target, content_type, body);
+    char length[24];
+    const auto length_end = std::to_chars(length, length + sizeof length, body.size()).ptr;
+    std::string head;
+    head.reserve(256 + endpoint_.host_header.size() + target.size() + cfg_.credentials.session_token.size() +
+                 authorization.size());
+    head.append("POST / HTTP/1.1\r\nHost: ").append(endpoint_.host_header);
+    head.append("\r\nContent-Type: ").append(content_type);
+    head.append("\r\nX-Amz-Date: ").append(amz_date);
+    head.append("\r\nX-Amz-Target: ").append(target);
+    if (!cfg_.credentials.session_token.empty())
+      head.append("\r\nX-Amz-Security-Token: ").append(cfg_.credentials.session_token);
+    head.append("\r\nAuthorization: ").append(authorization);
+    head.append("\r\nUser-Agent: dynasio/0.1\r\nContent-Length: ").append(length, length_end).append("\r\n\r\n");
     ++stats_.requests;
     try {
-      http_response res = co_await lease.conn->exchange(req, cfg_.request_timeout);
+      http_response res = co_await lease.conn->exchange(head, body, cfg_.request_timeout);
       lease.reusable = true;
       co_return res;
     } catch (const boost::system::system_error& e) {
@@ -169,8 +178,10 @@ boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(con
   }
 }
 
-DYNASIO_DECL boost::asio::awaitable<boost::json::object> detail::client_impl::call(std::string operation, std::string body) {
+DYNASIO_DECL boost::asio::awaitable<boost::json::object> detail::client_impl::call(std::string_view operation_view,
+                                                                                 std::string_view body) {
   auto self = shared_from_this();
+  const std::string operation(operation_view);
   const std::string target = "DynamoDB_20120810." + operation;
   unsigned spent = 0;
   for (unsigned attempt = 1;; ++attempt) {
@@ -235,12 +246,20 @@ DYNASIO_DECL boost::asio::any_io_executor client::get_executor() const noexcept 
 DYNASIO_DECL const client_config& client::config() const noexcept { return impl_->cfg_; }
 DYNASIO_DECL client_stats client::stats() const noexcept { return impl_->stats_; }
 
+namespace detail {
+// Keeps the operation name and body alive in this frame while client_impl::call borrows them.
+inline boost::asio::awaitable<boost::json::object> owning_call(std::shared_ptr<client_impl> impl, std::string operation,
+                                                               std::string body) {
+  co_return co_await impl->call(operation, body);
+}
+}  // namespace detail
+
 DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call(std::string_view operation, boost::json::object request) {
-  return impl_->call(std::string(operation), boost::json::serialize(request));
+  return detail::owning_call(impl_, std::string(operation), boost::json::serialize(request));
 }
 
 DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call_raw(std::string_view operation, std::string body) {
-  return impl_->call(std::string(operation), std::move(body));
+  return detail::owning_call(impl_, std::string(operation), std::move(body));
 }
 
 }  // namespace dynasio

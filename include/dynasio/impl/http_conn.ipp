@@ -8,6 +8,7 @@
 #include <dynasio/detail/transport/http_conn.hpp>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -15,6 +16,8 @@
 #include <boost/beast/http/write.hpp>
 
 #include <openssl/ssl.h>
+
+#include <array>
 
 namespace dynasio::detail {
 
@@ -45,17 +48,19 @@ DYNASIO_DECL asio::awaitable<void> http_conn::connect(const endpoint_info& ep, c
   tcp.expires_never();
 }
 
-DYNASIO_DECL asio::awaitable<http_response> http_conn::exchange(http_request& req, std::chrono::milliseconds timeout) {
+DYNASIO_DECL asio::awaitable<http_response> http_conn::exchange(std::string_view head, std::string_view body,
+                                                                std::chrono::milliseconds timeout) {
   auto& tcp = stream_.next_layer();
   tcp.expires_after(timeout);
   http::response_parser<http::string_body> parser;
   // BatchGetItem replies reach 16 MB; leave room for JSON overhead.
   parser.body_limit(64u * 1024 * 1024);
+  const std::array<asio::const_buffer, 2> request{asio::buffer(head), asio::buffer(body)};
   if (tls_) {
-    co_await http::async_write(stream_, req, asio::use_awaitable);
+    co_await asio::async_write(stream_, request, asio::use_awaitable);
     co_await http::async_read(stream_, buffer_, parser, asio::use_awaitable);
   } else {
-    co_await http::async_write(tcp, req, asio::use_awaitable);
+    co_await asio::async_write(tcp, request, asio::use_awaitable);
     co_await http::async_read(tcp, buffer_, parser, asio::use_awaitable);
   }
   tcp.expires_never();

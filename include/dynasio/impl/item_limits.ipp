@@ -67,7 +67,8 @@ DYNASIO_DECL void validate_item_size(const item& value) {
 }
 
 DYNASIO_DECL void validate_key_value(std::string_view attr_name, const attribute_value& value, key_role role) {
-  const std::string name(attr_name);
+  // The name is only copied into a message: this runs for every request the batch writer takes.
+  const auto name = [&] { return std::string(attr_name); };
   std::size_t size = 0;
   switch (value.type()) {
     case attribute_type::N: return;  // 38 digits at most: always within the limits
@@ -76,28 +77,28 @@ DYNASIO_DECL void validate_key_value(std::string_view attr_name, const attribute
       if (size == 0)
         throw error(errc::invalid_argument,
                     "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
-                    "contain an empty string value. Key: " + name);
+                    "contain an empty string value. Key: " + name());
       break;
     case attribute_type::B:
       size = value.as_binary().size();
       if (size == 0)
         throw error(errc::invalid_argument,
                     "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
-                    "contain an empty binary value. Key: " + name);
+                    "contain an empty binary value. Key: " + name());
       break;
     default:
-      throw error(errc::invalid_argument, "One or more parameter values were invalid: key attribute " + name +
+      throw error(errc::invalid_argument, "One or more parameter values were invalid: key attribute " + name() +
                                               " must be of type S, N or B, not " + std::string(to_string(value.type())));
   }
   // The service's own messages, down to the missing space in "of2048".
   if (role == key_role::partition && size > max_partition_key_size)
     throw error(errc::invalid_argument,
                 "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit "
-                "of2048 bytes (key attribute " + name + ": " + std::to_string(size) + " bytes)");
+                "of2048 bytes (key attribute " + name() + ": " + std::to_string(size) + " bytes)");
   if (role == key_role::sort && size > max_sort_key_size)
     throw error(errc::invalid_argument,
                 "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size "
-                "limit of 1024 bytes (key attribute " + name + ": " + std::to_string(size) + " bytes)");
+                "limit of 1024 bytes (key attribute " + name() + ": " + std::to_string(size) + " bytes)");
 }
 
 }  // namespace dynasio

@@ -43,6 +43,27 @@ inline std::size_t utf8_sequence(const unsigned char* p, std::size_t left, unsig
   return k;
 }
 
+// Length of the leading run of bytes that are copied as is (class 0: printable ASCII other than
+// `"` and `\`), eight bytes at a time: a word has none of the others when no byte has its high
+// bit set, is below 0x20, or equals `"` or `\` (the "has a zero byte" test on x ^ c). The tests
+// may report a byte that is fine beside one that is not, never miss one; the byte loop settles it.
+inline std::size_t plain_prefix(const unsigned char* s, std::size_t n) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull;
+  constexpr std::uint64_t highs = 0x8080808080808080ull;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, s + i, 8);
+    const std::uint64_t quote = x ^ (ones * '"');
+    const std::uint64_t backslash = x ^ (ones * '\\');
+    const std::uint64_t special =
+        (x | ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs;
+    if (special != 0) break;
+  }
+  while (i < n && json_byte_class[s[i]] == 0) ++i;
+  return i;
+}
+
 // Writes through a raw cursor into the caller's string, growing it ahead of each piece by that
 // piece's worst case, so the inner loops carry no capacity checks. The string is cut back to
 // what was written by finish(), or by the destructor when a throw unwinds.
@@ -80,17 +101,31 @@ class wire_writer {
 
   void string(std::string_view utf8) {
     static constexpr char hex[] = "0123456789abcdef";
-    reserve(utf8.size() * 6 + 2);  // every byte escaped as \u00XX, at worst
     const auto* s = reinterpret_cast<const unsigned char*>(utf8.data());
     const std::size_t n = utf8.size();
+    std::size_t i = plain_prefix(s, n);
+    if (i == n) {
+      // The common case: nothing to escape or check, one copy.
+      reserve(n + 2);
+      *p_++ = '"';
+      std::memcpy(p_, s, n);
+      p_ += n;
+      *p_++ = '"';
+      return;
+    }
+    reserve(i + (n - i) * 6 + 2);  // every byte after the plain prefix escaped as \u00XX, at worst
     char* p = p_;
     *p++ = '"';
-    for (std::size_t i = 0; i < n;) {
+    std::memcpy(p, s, i);
+    p += i;
+    while (i < n) {
       const unsigned char c = s[i];
       const unsigned k = json_byte_class[c];
       if (k == 0) {
-        *p++ = static_cast<char>(c);
-        ++i;
+        const std::size_t run = plain_prefix(s + i, n - i);
+        std::memcpy(p, s + i, run);
+        p += run;
+        i += run;
       } else if (k == 1) {
         *p++ = '\\';
         switch (c) {

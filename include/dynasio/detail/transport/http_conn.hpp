@@ -19,6 +19,8 @@
 #include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <string_view>
+
 namespace dynasio::detail {
 
 using http_request = boost::beast::http::request<boost::beast::http::span_body<const char>>;
@@ -35,8 +37,10 @@ class http_conn {
   /// Resolves, connects and (for TLS) handshakes with SNI and host-name verification.
   DYNASIO_DECL boost::asio::awaitable<void> connect(const endpoint_info& ep, const client_config& cfg);
 
-  /// Writes `req` and reads the whole reply, within `timeout`.
-  DYNASIO_DECL boost::asio::awaitable<http_response> exchange(http_request& req, std::chrono::milliseconds timeout);
+  /// Writes a request, `head` (request line and header fields, up to and including the empty
+  /// line) then `body`, and reads the whole reply, within `timeout`.
+  DYNASIO_DECL boost::asio::awaitable<http_response> exchange(std::string_view head, std::string_view body,
+                                                              std::chrono::milliseconds timeout);
 
   /// Requests completed on this connection (0 for a fresh one).
   std::size_t uses() const noexcept { return uses_; }
