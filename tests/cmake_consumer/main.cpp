@@ -3,6 +3,12 @@
 
 #include <iostream>
 
+#ifdef DYNASIO_CONSUMER_TWO_UNITS
+int second_unit_item_size();
+#else
+inline int second_unit_item_size() { return 1; }
+#endif
+
 int main() {
   dynasio::sigv4::signer s("us-east-1", "dynamodb");
   dynasio::credentials c{"AKID", "SECRET", ""};
@@ -13,5 +19,5 @@ int main() {
                     ? "signed"
                     : "bad signature")
             << ' ' << it.size() << '\n';
-  return authz.starts_with("AWS4-HMAC-SHA256") && it.size() == 2 ? 0 : 1;
+  return authz.starts_with("AWS4-HMAC-SHA256") && it.size() == 2 && second_unit_item_size() == 1 ? 0 : 1;
 }

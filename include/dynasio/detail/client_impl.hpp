@@ -40,7 +40,7 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
   client_stats stats_;
 
  private:
-  boost::asio::awaitable<http_response> send_once(const std::string& target, std::string_view body);
+  DYNASIO_DECL boost::asio::awaitable<http_response> send_once(const std::string& target, std::string_view body);
 };
 
 }  // namespace dynasio::detail

@@ -128,7 +128,7 @@ DYNASIO_DECL void detail::client_impl::log(log_level level, std::string_view mes
     std::clog << "dynasio " << (level == log_level::warning ? "warning" : "error") << ": " << message << '\n';
 }
 
-boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, std::string_view body) {
+DYNASIO_DECL boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, std::string_view body) {
   for (bool stale_retry_left = true;;) {
     // Not inside the braces: GCC 12 mishandles co_await in aggregate initialisation.
     std::unique_ptr<http_conn> pooled = co_await pool_.acquire();
