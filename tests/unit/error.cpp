@@ -20,6 +20,8 @@ TEST_CASE("error carries diagnostics and says them in what()") {
   std::string what = e.what();
   CHECK(what.find("One or more parameter values were invalid") != std::string::npos);
   CHECK(what.find("RID1") != std::string::npos);
+  // The code's own message is said once (std::system_error appends it), not twice.
+  CHECK(what == "One or more parameter values were invalid [HTTP 400] [request id RID1]: ValidationException");
   error c(errc::invalid_argument, "flush_amount must be 1..25");
   CHECK(c.code() == errc::invalid_argument);
   CHECK(c.diagnostics().type.empty());

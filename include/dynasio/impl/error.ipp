@@ -95,13 +95,14 @@ DYNASIO_DECL service_errc service_errc_from_type(std::string_view aws_type) noex
 }
 
 namespace detail {
+// std::system_error appends ": <code message>" itself, so the code is not repeated here.
 inline std::string error_what(const std::error_code& ec, const diagnostics& d) {
-  std::string w = ec.message();
-  if (!d.type.empty() && d.type != w) w.append(" (").append(d.type).append(")");
-  if (!d.message.empty()) w.append(": ").append(d.message);
+  std::string w;
+  if (!d.type.empty() && d.type != ec.message()) w = d.type;
+  if (!d.message.empty()) w.append(w.empty() ? "" : ": ").append(d.message);
   if (d.http_status != 0) w.append(" [HTTP ").append(std::to_string(d.http_status)).append("]");
   if (!d.request_id.empty()) w.append(" [request id ").append(d.request_id).append("]");
-  return w;
+  return w.empty() ? std::string("dynasio") : w;
 }
 }  // namespace detail
 
