@@ -14,6 +14,14 @@
 
 namespace dynasio::detail {
 
+/// Exponential backoff bound: `base` doubled per failed attempt after the first, capped at `cap`.
+inline std::chrono::milliseconds capped_backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap,
+                                                unsigned attempt) {
+  long long d = base.count();
+  for (unsigned i = 1; i < attempt && d < cap.count(); ++i) d *= 2;
+  return std::chrono::milliseconds(std::min<long long>(d, cap.count()));
+}
+
 /// Sans-io "standard" retry mode: backoff with full jitter and the client-wide token bucket.
 class retry_policy {
  public:
@@ -36,10 +44,7 @@ class retry_policy {
 
   /// Upper bound of the wait after failed attempt `attempt` (1-based).
   std::chrono::milliseconds max_backoff(unsigned attempt) const {
-    auto cap = cfg_.max_delay.count();
-    long long d = cfg_.base_delay.count();
-    for (unsigned i = 1; i < attempt && d < cap; ++i) d *= 2;
-    return std::chrono::milliseconds(std::min<long long>(d, cap));
+    return capped_backoff(cfg_.base_delay, cfg_.max_delay, attempt);
   }
 
   /// A full-jitter wait after failed attempt `attempt`: uniform in [0, max_backoff(attempt)].

@@ -6,6 +6,7 @@
 #define DYNASIO_IMPL_BATCH_FSM_IPP
 
 #include <dynasio/detail/batch_fsm.hpp>
+#include <dynasio/detail/retry_policy.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
 
@@ -150,10 +151,7 @@ DYNASIO_DECL void batch_fsm::recycle(std::vector<batch_entry>& entries) noexcept
 }
 
 DYNASIO_DECL std::chrono::milliseconds batch_fsm::max_backoff(unsigned attempts) const {
-  long long cap = cfg_.max_delay.count();
-  long long d = cfg_.base_delay.count();
-  for (unsigned i = 1; i < attempts && d < cap; ++i) d *= 2;
-  return std::chrono::milliseconds(std::min(d, cap));
+  return capped_backoff(cfg_.base_delay, cfg_.max_delay, attempts);
 }
 
 DYNASIO_DECL void batch_fsm::fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out) {

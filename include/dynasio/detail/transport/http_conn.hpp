@@ -16,14 +16,12 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
-#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <string_view>
 
 namespace dynasio::detail {
 
-using http_request = boost::beast::http::request<boost::beast::http::span_body<const char>>;
 using http_response = boost::beast::http::response<boost::beast::http::string_body>;
 
 /**
