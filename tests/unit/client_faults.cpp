@@ -318,7 +318,7 @@ asio::awaitable<void> cancel_in_flight(fake_endpoint& ep) {
   CHECK(winner.index() == 1);
   CHECK(is_canceled(thrown));
   CHECK(db.stats().retries == 0);
-  CHECK(db.impl()->pool_.open() == 0);
+  CHECK(dynasio::detail::access::pool(db).open() == 0);
 
   // The reply to a cancelled request arrives later, on a connection the client has closed: the
   // next request, on a new connection, reads its own reply.
@@ -375,7 +375,7 @@ asio::awaitable<void> holds_the_only_connection(client& db, asio::steady_timer& 
 asio::awaitable<void> waits_for_a_connection(client& db, fake_endpoint& ep, asio::steady_timer& release,
                                              std::optional<error>& thrown) {
   co_await until_requests(ep, 1);
-  CHECK(db.impl()->pool_.open() == 1);
+  CHECK(dynasio::detail::access::pool(db).open() == 1);
   auto winner = co_await (call_keeping_error(db, thrown) || sleep_for(100ms));
   CHECK(winner.index() == 1);
   CHECK(ep.request_count() == 1);
@@ -394,43 +394,13 @@ asio::awaitable<void> cancel_while_waiting(fake_endpoint& ep) {
   CHECK(is_canceled(second));
   CHECK(ep.request_count() == 1);
   CHECK(db.stats().requests == 1);
-  CHECK(db.impl()->pool_.open() == 0);
+  CHECK(dynasio::detail::access::pool(db).open() == 0);
   co_await check_usable(db, ep);
   CHECK(ep.connections_accepted() == 2);
 }
 
 TEST_CASE("client fault: cancelled while waiting for a pooled connection, nothing is sent") {
   play({fault(exchange::action::no_reply_hang)}, cancel_while_waiting);
-}
-
-// The pool itself: a waiter that release() woke but that was cancelled before it ran again must
-// hand the wake-up to the next waiter, or that one sleeps while a slot is free.
-asio::awaitable<void> pool_wakeup_survives_a_cancelled_waiter() {
-  auto ex = co_await asio::this_coro::executor;
-  dynasio::detail::connection_pool pool(ex, 1);
-  auto held = co_await pool.acquire();
-  CHECK(pool.open() == 1);
-  asio::cancellation_signal cancel_first, cancel_second;
-  bool first_failed = false, second_got_slot = false;
-  auto first_done = [&](std::exception_ptr e, auto) { first_failed = e != nullptr; };
-  auto second_done = [&](std::exception_ptr e, auto) { second_got_slot = e == nullptr; };
-  asio::co_spawn(ex, pool.acquire(), asio::bind_cancellation_slot(cancel_first.slot(), first_done));
-  asio::co_spawn(ex, pool.acquire(), asio::bind_cancellation_slot(cancel_second.slot(), second_done));
-  co_await sleep_for(10ms);
-  pool.release(std::move(held), false);  // wakes the first waiter...
-  cancel_first.emit(asio::cancellation_type::terminal);  // ...which is cancelled before it runs
-  for (int i = 0; i < 200 && !second_got_slot; ++i) co_await sleep_for(5ms);
-  CHECK(first_failed);
-  CHECK(second_got_slot);
-  CHECK(pool.open() == 1);
-  if (!second_got_slot) {
-    cancel_second.emit(asio::cancellation_type::terminal);
-    co_await sleep_for(10ms);
-  }
-}
-
-TEST_CASE("client fault: a cancelled pool waiter does not swallow the wake-up of the next one") {
-  run_coro(pool_wakeup_survives_a_cancelled_waiter());
 }
 
 // --- 9. retry token bucket -------------------------------------------------------------------
@@ -441,7 +411,7 @@ asio::awaitable<void> token_bucket(fake_endpoint& ep) {
   cfg.retry.token_bucket_capacity = 10;
   cfg.retry.retry_cost = 5;
   client db(co_await asio::this_coro::executor, cfg);
-  const auto& bucket = db.impl()->retry_;
+  const auto& bucket = dynasio::detail::access::retry(db);
 
   // One retry, then success: the success refunds what the retry took.
   co_await db.call_raw("PutItem", "{}");
@@ -614,7 +584,7 @@ TEST_CASE("client request shape: SigV4 Authorization, X-Amz-Target, Content-Type
 
 asio::awaitable<void> one_call(client& db, std::size_t& peak_open) {
   co_await db.call_raw("PutItem", "{}");
-  peak_open = std::max(peak_open, db.impl()->pool_.open());
+  peak_open = std::max(peak_open, dynasio::detail::access::pool(db).open());
 }
 
 asio::awaitable<void> six_concurrent_calls(fake_endpoint& ep) {

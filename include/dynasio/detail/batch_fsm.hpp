@@ -166,8 +166,9 @@ class batch_fsm {
   DYNASIO_DECL std::vector<write_request> remaining() const;
 
   std::size_t pending_size() const noexcept { return pending_.size(); }
-  std::size_t retry_size() const noexcept { return retry_.size(); }
   std::size_t calls_in_flight() const noexcept { return in_flight_.size(); }
+  /// Call `id` was returned by next_batch() and has not completed.
+  bool in_flight(std::uint64_t id) const noexcept { return in_flight_.count(id) != 0; }
   std::size_t failed_size() const noexcept { return failed_.size(); }
   /// Nothing buffered, waiting or in flight.
   bool idle() const noexcept { return pending_.empty() && retry_.empty() && splits_.empty() && in_flight_.empty(); }

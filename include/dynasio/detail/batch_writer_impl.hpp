@@ -8,6 +8,7 @@
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/client.hpp>
 #include <dynasio/detail/batch_fsm.hpp>
+#include <dynasio/detail/call_fsm.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -56,8 +57,7 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   batch_entry make_entry(write_request req);
   void make_body(std::string& body, const std::vector<batch_entry>& entries) const;
   std::vector<bool> unprocessed_flags(const boost::json::object& reply, const std::vector<batch_entry>& entries) const;
-  void complete(std::uint64_t id, const boost::json::object* reply, std::error_code ec, std::string message,
-                std::chrono::microseconds latency);
+  void complete(std::uint64_t id, call_outcome& call, std::chrono::microseconds latency);
   void pump();
   void wake_all() noexcept;
   void throw_if_failed();
@@ -77,7 +77,6 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   std::list<boost::asio::steady_timer*> alarms_;
   std::optional<batch_clock::time_point> alarm_at_;
   batch_stats stats_;
-  client_stats seen_;
   std::string body_prefix_;
   // make_entry() serializes here first; kept while at most scratch_keep bytes.
   std::string scratch_;

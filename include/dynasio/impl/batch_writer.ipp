@@ -97,12 +97,14 @@ DYNASIO_DECL batch_writer_impl::batch_writer_impl(client db, std::string table_n
           std::set(opts_.overwrite_by_pkeys.begin(), opts_.overwrite_by_pkeys.end()))
     throw error(errc::invalid_argument, "batch_options.overwrite_by_pkeys must name the table's key attributes "
                                         "(the same as key_names)");
-  key_names_ = !opts_.key_names.empty() ? opts_.key_names : opts_.overwrite_by_pkeys;
+  // overwrite_by_pkeys names the key but not which is the sort key (the names may come in any
+  // order): with two names and no key_names, the table's schema tells (learn_keys()).
+  if (!opts_.key_names.empty()) key_names_ = opts_.key_names;
+  else if (opts_.overwrite_by_pkeys.size() == 1) key_names_ = opts_.overwrite_by_pkeys;
   keys_known_ = !key_names_.empty();
   body_prefix_ = "{\"RequestItems\":{";
   write_json_string(body_prefix_, table_);
   body_prefix_ += ":[";
-  seen_ = db_.stats();
 }
 
 DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) {
@@ -182,8 +184,8 @@ DYNASIO_DECL std::vector<bool> batch_writer_impl::unprocessed_flags(const boost:
     if (!found) ++unmatched;
   }
   if (unmatched != 0)
-    db_.impl()->log(log_level::error, "batch_writer: BatchWriteItem returned " + std::to_string(unmatched) +
-                                          " unprocessed request(s) that the call did not contain; ignored");
+    access::log(db_, log_level::error, "batch_writer: BatchWriteItem returned " + std::to_string(unmatched) +
+                                           " unprocessed request(s) that the call did not contain; ignored");
   return flags;
 }
 
@@ -207,7 +209,23 @@ DYNASIO_DECL void batch_writer_impl::pump() {
     std::uint64_t id = fsm_.next_batch(now, draining_ > 0);
     if (id == 0) break;
     ++calls_;
-    boost::asio::co_spawn(db_.get_executor(), send(shared_from_this(), id), boost::asio::detached);
+    // send() reports through complete(); if it throws before that (an allocation failure), the
+    // call still completes as failed, or flush() would wait for it forever.
+    boost::asio::co_spawn(db_.get_executor(), send(shared_from_this(), id),
+                          [self = shared_from_this(), id](std::exception_ptr e) {
+                            if (!e || !self->fsm_.in_flight(id)) return;
+                            std::string what = "batch_writer: sending failed";
+                            try {
+                              std::rethrow_exception(e);
+                            } catch (const std::exception& x) {
+                              what += std::string(": ") + x.what();
+                            } catch (...) {
+                            }
+                            call_outcome out;
+                            out.ec = make_error_code(errc::protocol_error);
+                            out.diag.message = std::move(what);
+                            self->complete(id, out, {});
+                          });
   }
   // With every slot busy a completing call pumps again; otherwise wake up for the next re-send.
   if (calls_ >= opts_.max_in_flight) return;
@@ -256,8 +274,15 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::learn_keys() {
     wake_all();
     throw;
   }
-  key_names_ = {d.schema.partition_key.name};
-  if (d.schema.sort_key) key_names_.push_back(d.schema.sort_key->name);
+  std::vector<std::string> names{d.schema.partition_key.name};
+  if (d.schema.sort_key) names.push_back(d.schema.sort_key->name);
+  if (!opts_.overwrite_by_pkeys.empty() && std::set(names.begin(), names.end()) != std::set(opts_.overwrite_by_pkeys.begin(),
+                                                                                        opts_.overwrite_by_pkeys.end())) {
+    wake_all();
+    throw error(errc::invalid_argument, "batch_options.overwrite_by_pkeys must name the key attributes of table '" +
+                                            table_ + "'");
+  }
+  key_names_ = std::move(names);
   keys_known_ = true;
   wake_all();
 }
@@ -299,21 +324,7 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_pt
   }
   self->make_body(body, self->fsm_.batch(id));
   const auto start = batch_clock::now();
-  std::optional<boost::json::object> reply;
-  std::error_code ec;
-  std::string message;
-  try {
-    reply.emplace(co_await self->db_.impl()->call(batch_write_item_op, body));
-  } catch (const error& e) {
-    ec = e.code();
-    message = e.diagnostics().message.empty() ? std::string(e.what()) : e.diagnostics().message;
-  } catch (const std::system_error& e) {
-    ec = e.code();
-    message = e.what();
-  } catch (const std::exception& e) {
-    ec = make_error_code(errc::protocol_error);
-    message = e.what();
-  }
+  call_outcome out = co_await access::run(self->db_, batch_write_item_op, body);
   auto latency = std::chrono::duration_cast<std::chrono::microseconds>(batch_clock::now() - start);
   if (body.capacity() <= max_spare_body && self->spare_bodies_.size() < self->opts_.max_in_flight) {
     try {
@@ -322,45 +333,41 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_pt
       // Only a missed reuse.
     }
   }
-  self->complete(id, reply ? &*reply : nullptr, ec, std::move(message), latency);
+  self->complete(id, out, latency);
 }
 
-DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, const boost::json::object* reply, std::error_code ec,
-                                              std::string message, std::chrono::microseconds latency) {
+DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, call_outcome& call, std::chrono::microseconds latency) {
   --calls_;
   batch_metrics m;
   m.items = fsm_.batch(id).size();
   m.latency = latency;
-  // The client counts retries for all its calls; overlapping calls share them out approximately,
-  // but every retry is counted exactly once.
-  client_stats now_seen = db_.stats();
-  m.retries = now_seen.retries - seen_.retries;
-  m.throttles = now_seen.throttles - seen_.throttles;
-  seen_ = now_seen;
+  m.retries = call.retries;
+  m.throttles = call.throttles;
   std::vector<bool> flags;
-  if (reply) {
+  if (!call.ec) {
     try {
-      flags = unprocessed_flags(*reply, fsm_.batch(id));
+      flags = unprocessed_flags(call.reply, fsm_.batch(id));
     } catch (const std::exception& e) {
-      reply = nullptr;
-      ec = make_error_code(errc::protocol_error);
-      message = std::string("BatchWriteItem: malformed UnprocessedItems: ") + e.what();
+      call.ec = make_error_code(errc::protocol_error);
+      call.diag.message = std::string("BatchWriteItem: malformed UnprocessedItems: ") + e.what();
     }
   }
   batch_outcome out;
-  if (reply) {
+  if (!call.ec) {
     m.unprocessed = static_cast<std::size_t>(std::count(flags.begin(), flags.end(), true));
     out = fsm_.on_reply(id, flags, batch_clock::now());
+    // Only what is sent again counts as re-sent: a request given up on is not.
+    stats_.unprocessed_resent += out.requeued;
   } else {
-    if (is_throttling(ec)) ++m.throttles;
-    out = fsm_.on_call_failed(id, ec, message, batch_clock::now());
-    db_.impl()->log(out.split ? log_level::info : log_level::warning,
-                    "batch_writer: BatchWriteItem of " + std::to_string(m.items) + " request(s) to '" + table_ +
-                        "' failed: " + message + (out.split ? " (splitting the call to find the offending request)" : ""));
+    if (is_throttling(call.ec)) ++m.throttles;
+    const std::string& message = call.diag.message;
+    out = fsm_.on_call_failed(id, call.ec, message, batch_clock::now());
+    access::log(db_, out.split ? log_level::info : log_level::warning,
+                "batch_writer: BatchWriteItem of " + std::to_string(m.items) + " request(s) to '" + table_ +
+                    "' failed: " + message + (out.split ? " (splitting the call to find the offending request)" : ""));
   }
   ++stats_.requests_sent;
   stats_.items_written += out.written;
-  stats_.unprocessed_resent += m.unprocessed;
   stats_.retries += m.retries;
   stats_.throttles += m.throttles;
   stats_.failed += out.failed;
@@ -369,7 +376,7 @@ DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, const boost::jso
     try {
       opts_.on_flush(m);
     } catch (const std::exception& e) {
-      db_.impl()->log(log_level::error, std::string("batch_writer: on_flush threw: ") + e.what());
+      access::log(db_, log_level::error, std::string("batch_writer: on_flush threw: ") + e.what());
     }
   }
   pump();
@@ -395,7 +402,7 @@ DYNASIO_DECL void batch_writer_impl::abandon() noexcept {
                       " buffered and never sent, " + std::to_string(in_calls) +
                       " sent or awaiting a re-send, not acknowledged; the rest failed and unreported); first: " +
                       describe_request(held.front());
-    db_.impl()->log(log_level::error, msg);
+    access::log(db_, log_level::error, msg);
   } catch (...) {
     // A destructor's report must not throw; the writer is marked abandoned either way.
     abandoned_ = true;

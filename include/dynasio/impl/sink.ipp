@@ -22,21 +22,6 @@
 namespace dynasio {
 namespace detail {
 
-// The logger of a sink's client: every line, the batch writer's and the client's included,
-// starts with the sink's name. Without a user logger, it prints what the client would.
-struct sink_logger {
-  std::function<void(log_level, std::string_view)> inner;
-  std::string who;
-
-  void operator()(log_level level, std::string_view message) const {
-    std::string line = who + ": ";
-    line += message;
-    if (inner) inner(level, line);
-    else if (level >= log_level::warning)
-      std::clog << "dynasio " << (level == log_level::warning ? "warning" : "error") << ": " << line << '\n';
-  }
-};
-
 class sink_impl {
  public:
   sink_impl(client db, sink_config cfg)
@@ -48,7 +33,7 @@ class sink_impl {
     stats_.name = cfg_.name;
   }
 
-  void log(log_level level, const std::string& message) const { db_.impl()->log(level, message); }
+  void log(log_level level, const std::string& message) const { access::log(db_, level, message); }
 
   boost::asio::awaitable<void> hand(const write_request& request, std::vector<failed_request>& failed);
   void restore(std::vector<write_request>& requests, std::size_t from);
@@ -105,7 +90,7 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
                 who + ": table '" + name + (deleting ? "' is being deleted" : "' does not exist") +
                     " (init_mode existing prepares nothing: create it, or use create_if_not_exists or replace)");
   if (found && (cfg.init_mode == init_mode::replace || deleting)) {
-    db.impl()->log(log_level::info, "dropping table '" + name + "' (init_mode " +
+    access::log(db, log_level::info, "dropping table '" + name + "' (init_mode " +
                                         std::string(to_string(cfg.init_mode)) + ")");
     // A table still being created or updated cannot be deleted yet.
     if (found->status == "CREATING" || found->status == "UPDATING")
@@ -116,7 +101,7 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
   }
   if (!found) {
     if (co_await sink_create(db, wanted)) {
-      db.impl()->log(log_level::info, "created table '" + name + "' [" + describe_keys(wanted) + "], on-demand billing");
+      access::log(db, log_level::info, "created table '" + name + "' [" + describe_keys(wanted) + "], on-demand billing");
       co_await db.wait_until_table_exists(name, cfg.table_wait_timeout);
       co_return;
     }
@@ -228,10 +213,9 @@ DYNASIO_DECL boost::asio::awaitable<sink> sink::open(client& db, sink_config cfg
   if (cfg.sort_key && (cfg.sort_key->name.empty() || cfg.sort_key->name == cfg.partition_key.name))
     throw error(errc::invalid_argument, who + ": sort_key name is empty or equal to the partition key's");
   table_schema wanted{cfg.table_name, cfg.partition_key, cfg.sort_key};
-  // The sink's own client (its own connections), so that every line it logs carries its name.
-  client_config own_config = db.config();
-  own_config.logger = detail::sink_logger{std::move(own_config.logger), who};
-  client own(db.get_executor(), std::move(own_config));
+  // The same client (one pool, one token bucket), whose every line, the batch writer's and the
+  // client's included, starts with the sink's name.
+  client own = detail::access::with_log_prefix(db, who);
   co_await detail::sink_prepare_table(own, cfg, wanted, who);
   cfg.batch.key_names = {cfg.partition_key.name};
   if (cfg.sort_key) cfg.batch.key_names.push_back(cfg.sort_key->name);
