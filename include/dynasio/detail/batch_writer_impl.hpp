@@ -69,13 +69,8 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   std::vector<std::string> key_names_;
   bool keys_known_ = false;
   bool learning_keys_ = false;
-  std::size_t calls_ = 0;
-  std::size_t draining_ = 0;
-  bool closed_ = false;
-  bool abandoned_ = false;
   std::list<boost::asio::steady_timer*> waiters_;
   std::list<boost::asio::steady_timer*> alarms_;
-  std::optional<batch_clock::time_point> alarm_at_;
   batch_stats stats_;
   std::string body_prefix_;
   // make_entry() serializes here first; kept while at most scratch_keep bytes.

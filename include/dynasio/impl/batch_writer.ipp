@@ -46,8 +46,8 @@ struct learning_guard {
 
 // flush()/close() force partial calls out while at least one of them waits.
 struct drain_guard {
-  std::size_t& draining;
-  ~drain_guard() { --draining; }
+  batch_fsm& fsm;
+  ~drain_guard() { fsm.end_drain(); }
 };
 
 inline batch_fsm_config make_fsm_config(const batch_options& o) {
@@ -59,6 +59,7 @@ inline batch_fsm_config make_fsm_config(const batch_options& o) {
   c.base_delay = o.base_delay;
   c.max_delay = o.max_delay;
   c.min_delay = o.on_exit_loop_sleep;
+  c.max_in_flight = o.max_in_flight;
   return c;
 }
 
@@ -203,12 +204,15 @@ DYNASIO_DECL void batch_writer_impl::throw_if_failed() {
 }
 
 DYNASIO_DECL void batch_writer_impl::pump() {
-  if (abandoned_) return;
   const auto now = batch_clock::now();
-  while (calls_ < opts_.max_in_flight) {
-    std::uint64_t id = fsm_.next_batch(now, draining_ > 0);
-    if (id == 0) break;
-    ++calls_;
+  for (;;) {
+    const batch_action a = fsm_.resume(now);
+    if (a.what == batch_action::kind::none) return;
+    if (a.what == batch_action::kind::alarm) {
+      boost::asio::co_spawn(db_.get_executor(), alarm(shared_from_this(), a.at), boost::asio::detached);
+      continue;
+    }
+    const std::uint64_t id = a.id;
     // send() reports through complete(); if it throws before that (an allocation failure), the
     // call still completes as failed, or flush() would wait for it forever.
     boost::asio::co_spawn(db_.get_executor(), send(shared_from_this(), id),
@@ -227,12 +231,6 @@ DYNASIO_DECL void batch_writer_impl::pump() {
                             self->complete(id, out, {});
                           });
   }
-  // With every slot busy a completing call pumps again; otherwise wake up for the next re-send.
-  if (calls_ >= opts_.max_in_flight) return;
-  auto due = fsm_.next_due();
-  if (!due || (alarm_at_ && *alarm_at_ <= *due)) return;
-  alarm_at_ = *due;
-  boost::asio::co_spawn(db_.get_executor(), alarm(shared_from_this(), *due), boost::asio::detached);
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::alarm(std::shared_ptr<batch_writer_impl> self,
@@ -243,8 +241,8 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::alarm(std::shared_p
     boost::system::error_code ec;
     co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
   }
-  if (self->alarm_at_ == at) self->alarm_at_.reset();
-  if (self->abandoned_) co_return;
+  self->fsm_.on_alarm(at);
+  if (self->fsm_.abandoned()) co_return;
   self->pump();
   self->wake_all();
 }
@@ -289,23 +287,23 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::learn_keys() {
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::add(std::shared_ptr<batch_writer_impl> self,
                                                                  write_request req) {
-  if (self->closed_) throw error(errc::closed, "batch_writer: writing to table '" + self->table_ + "' after close()");
+  if (self->fsm_.closed()) throw error(errc::closed, "batch_writer: writing to table '" + self->table_ + "' after close()");
   self->throw_if_failed();
   if (!self->keys_known_) co_await self->learn_keys();
   if (self->fsm_.add(self->make_entry(std::move(req)))) ++self->stats_.superseded;
   self->pump();
   // Backpressure: a full buffer waits for a call to complete (or a re-send to leave).
-  while (self->fsm_.pending_size() >= self->opts_.flush_amount) {
+  while (self->fsm_.must_wait()) {
     co_await self->wait_change();
     self->pump();
   }
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::flush(std::shared_ptr<batch_writer_impl> self, bool close) {
-  if (close) self->closed_ = true;
-  ++self->draining_;
+  if (close) self->fsm_.close();
+  self->fsm_.begin_drain();
   {
-    drain_guard guard{self->draining_};
+    drain_guard guard{self->fsm_};
     self->pump();
     while (!self->fsm_.idle()) {
       co_await self->wait_change();
@@ -337,7 +335,6 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_pt
 }
 
 DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, call_outcome& call, std::chrono::microseconds latency) {
-  --calls_;
   batch_metrics m;
   m.items = fsm_.batch(id).size();
   m.latency = latency;
@@ -371,7 +368,7 @@ DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, call_outcome& ca
   stats_.retries += m.retries;
   stats_.throttles += m.throttles;
   stats_.failed += out.failed;
-  if (abandoned_) return;
+  if (fsm_.abandoned()) return;
   if (opts_.on_flush) {
     try {
       opts_.on_flush(m);
@@ -388,7 +385,7 @@ DYNASIO_DECL void batch_writer_impl::abandon() noexcept {
     std::vector<write_request> held = fsm_.remaining();
     const std::size_t in_calls = held.size() - fsm_.pending_size();
     for (auto& f : fsm_.take_failed()) held.push_back(std::move(f.request));
-    abandoned_ = true;
+    fsm_.abandon();
     for (auto* t : alarms_) t->cancel();
     wake_all();
     if (held.empty()) return;
@@ -405,7 +402,7 @@ DYNASIO_DECL void batch_writer_impl::abandon() noexcept {
     access::log(db_, log_level::error, msg);
   } catch (...) {
     // A destructor's report must not throw; the writer is marked abandoned either way.
-    abandoned_ = true;
+    fsm_.abandon();
   }
 }
 
