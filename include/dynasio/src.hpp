@@ -28,6 +28,7 @@
 #include <dynasio/impl/json_writer.ipp>
 #include <dynasio/impl/number.ipp>
 #include <dynasio/impl/protocol/error_reply.ipp>
+#include <dynasio/impl/protocol/replies.ipp>
 #include <dynasio/impl/sets.ipp>
 #include <dynasio/impl/sink.ipp>
 #include <dynasio/impl/sink_keys.ipp>

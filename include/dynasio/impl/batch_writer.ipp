@@ -11,6 +11,7 @@
 #include <dynasio/detail/client_impl.hpp>
 #include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/detail/protocol/json_writer.hpp>
+#include <dynasio/detail/protocol/replies.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
 #include <dynasio/item_limits.hpp>
@@ -31,17 +32,21 @@ namespace detail {
 
 inline constexpr std::string_view batch_write_item_op = "BatchWriteItem";
 
-// Removes a waiting timer from its list however the wait ends (woken, cancelled, destroyed).
+// Removes an alarm's timer from its list however the wait ends (rung, cancelled, destroyed).
 struct timer_registration {
   std::list<boost::asio::steady_timer*>& list;
   std::list<boost::asio::steady_timer*>::iterator it;
   ~timer_registration() { list.erase(it); }
 };
 
-// Lets the next coroutine learn the key names if this one failed to.
+// Lets the next coroutine learn the key names if this one failed to, and wakes those waiting.
 struct learning_guard {
   bool& learning;
-  ~learning_guard() { learning = false; }
+  wait_list& waiters;
+  ~learning_guard() {
+    learning = false;
+    waiters.notify_all();
+  }
 };
 
 // flush()/close() force partial calls out while at least one of them waits.
@@ -85,7 +90,11 @@ inline std::string describe_request(const write_request& r) {
 }
 
 DYNASIO_DECL batch_writer_impl::batch_writer_impl(client db, std::string table_name, batch_options opts)
-    : db_(std::move(db)), table_(std::move(table_name)), opts_(std::move(opts)), fsm_(make_fsm_config(opts_)) {
+    : db_(std::move(db)),
+      table_(std::move(table_name)),
+      opts_(std::move(opts)),
+      fsm_(make_fsm_config(opts_)),
+      waiters_(db_.get_executor()) {
   if (table_.empty()) throw error(errc::invalid_argument, "batch_writer: the table name is empty");
   if (opts_.flush_amount < 1 || opts_.flush_amount > 25)
     throw error(errc::invalid_argument, "batch_options.flush_amount must be 1..25 (DynamoDB takes at most 25 "
@@ -161,24 +170,8 @@ DYNASIO_DECL void batch_writer_impl::make_body(std::string& body, const std::vec
 DYNASIO_DECL std::vector<bool> batch_writer_impl::unprocessed_flags(const boost::json::object& reply,
                                                                    const std::vector<batch_entry>& entries) const {
   std::vector<bool> flags(entries.size(), false);
-  auto up = reply.find("UnprocessedItems");
-  if (up == reply.end() || !up->value().is_object()) return flags;
-  auto tab = up->value().get_object().find(table_);
-  if (tab == up->value().get_object().end()) return flags;
   std::size_t unmatched = 0;
-  for (const auto& v : tab->value().as_array()) {
-    const auto& r = v.as_object();
-    const boost::json::value* body = nullptr;
-    if (auto p = r.find("PutRequest"); p != r.end()) body = &p->value().as_object().at("Item");
-    else if (auto d = r.find("DeleteRequest"); d != r.end()) body = &d->value().as_object().at("Key");
-    else throw error(errc::protocol_error, "BatchWriteItem: an unprocessed request is neither a put nor a delete");
-    const auto& attrs = body->as_object();
-    key_values k;
-    for (const auto& name : key_names_) {
-      auto a = attrs.find(name);
-      if (a == attrs.end()) throw error(errc::protocol_error, "BatchWriteItem: an unprocessed request has no key");
-      k.push_back(read_value(a->value()));
-    }
+  for (const key_values& k : unprocessed_write_keys(reply, table_, key_names_)) {
     bool found = false;
     for (std::size_t i = 0; i < entries.size() && !found; ++i)
       if (!flags[i] && entries[i].key == k) flags[i] = found = true;
@@ -190,17 +183,16 @@ DYNASIO_DECL std::vector<bool> batch_writer_impl::unprocessed_flags(const boost:
   return flags;
 }
 
-DYNASIO_DECL void batch_writer_impl::wake_all() noexcept {
-  for (auto* t : waiters_) t->cancel();
-}
+DYNASIO_DECL void batch_writer_impl::wake_all() noexcept { waiters_.notify_all(); }
 
-DYNASIO_DECL void batch_writer_impl::throw_if_failed() {
-  if (fsm_.failed_size() == 0) return;
-  std::vector<failed_request> failed = fsm_.take_failed();
-  std::string msg = "batch_writer: " + std::to_string(failed.size()) + " request(s) to table '" + table_ +
-                    "' could not be written; first: " + describe_request(failed.front().request) + ": " +
-                    failed.front().message;
-  throw batch_error(std::move(msg), std::move(failed));
+DYNASIO_DECL void batch_writer_impl::throw_report(write_report& r) const {
+  if (!r.failed.empty()) {
+    std::string msg = "batch_writer: " + std::to_string(r.failed.size()) + " request(s) to table '" + table_ +
+                      "' could not be written; first: " + describe_request(r.failed.front().request) + ": " +
+                      r.failed.front().message;
+    throw batch_error(std::move(msg), std::move(r.failed));
+  }
+  if (r.error.code) throw error(r.error.code, std::move(r.error.diag));
 }
 
 DYNASIO_DECL void batch_writer_impl::pump() {
@@ -247,70 +239,91 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::alarm(std::shared_p
   self->wake_all();
 }
 
-DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::wait_change() {
-  boost::asio::steady_timer timer(db_.get_executor(), batch_clock::time_point::max());
-  {
-    timer_registration reg{waiters_, waiters_.insert(waiters_.end(), &timer)};
-    boost::system::error_code ec;
-    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-  }
-  // A cancel() from wake_all() and the caller's cancellation look alike: ask which it was.
-  auto state = co_await boost::asio::this_coro::cancellation_state;
-  if (state.cancelled() != boost::asio::cancellation_type::none)
-    throw error(std::make_error_code(std::errc::operation_canceled), "batch_writer: cancelled while waiting");
+DYNASIO_DECL boost::asio::awaitable<bool> batch_writer_impl::wait_change() {
+  auto r = co_await waiters_.wait();
+  co_return !r.cancelled;
 }
 
-DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::learn_keys() {
-  while (learning_keys_) co_await wait_change();
-  if (keys_known_) co_return;
+inline error_info cancelled_info() {
+  error_info e{std::make_error_code(std::errc::operation_canceled), {}};
+  e.diag.message = "batch_writer: cancelled while waiting";
+  return e;
+}
+
+DYNASIO_DECL boost::asio::awaitable<error_info> batch_writer_impl::learn_keys() {
+  while (learning_keys_)
+    if (!co_await wait_change()) co_return cancelled_info();
+  if (keys_known_) co_return error_info{};
   learning_keys_ = true;
-  learning_guard guard{learning_keys_};
-  table_description d;
-  try {
-    d = co_await db_.describe_table(table_);
-  } catch (...) {
-    wake_all();
-    throw;
-  }
+  learning_guard guard{learning_keys_, waiters_};
+  std::string body = "{\"TableName\":";
+  write_json_string(body, table_);
+  body += '}';
+  call_outcome out = co_await access::run(db_, "DescribeTable", body);
+  if (out.ec) co_return error_info{out.ec, std::move(out.diag)};
+  table_description d = parse_table_description(out.reply);
   std::vector<std::string> names{d.schema.partition_key.name};
   if (d.schema.sort_key) names.push_back(d.schema.sort_key->name);
   if (!opts_.overwrite_by_pkeys.empty() && std::set(names.begin(), names.end()) != std::set(opts_.overwrite_by_pkeys.begin(),
                                                                                         opts_.overwrite_by_pkeys.end())) {
-    wake_all();
-    throw error(errc::invalid_argument, "batch_options.overwrite_by_pkeys must name the key attributes of table '" +
-                                            table_ + "'");
+    error_info e{make_error_code(errc::invalid_argument), {}};
+    e.diag.message = "batch_options.overwrite_by_pkeys must name the key attributes of table '" + table_ + "'";
+    co_return e;
   }
   key_names_ = std::move(names);
   keys_known_ = true;
-  wake_all();
+  co_return error_info{};
 }
 
-DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::add(std::shared_ptr<batch_writer_impl> self,
-                                                                 write_request req) {
-  if (self->fsm_.closed()) throw error(errc::closed, "batch_writer: writing to table '" + self->table_ + "' after close()");
-  self->throw_if_failed();
-  if (!self->keys_known_) co_await self->learn_keys();
+DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::submit(std::shared_ptr<batch_writer_impl> self,
+                                                                           write_request req) {
+  write_report r;
+  if (self->fsm_.closed()) {
+    r.error.code = make_error_code(errc::closed);
+    r.error.diag.message = "batch_writer: writing to table '" + self->table_ + "' after close()";
+    co_return r;
+  }
+  // Failures of earlier calls surface first; this request is then not taken.
+  if (self->fsm_.failed_size() != 0) {
+    r.failed = self->fsm_.take_failed();
+    co_return r;
+  }
+  if (!self->keys_known_) {
+    r.error = co_await self->learn_keys();
+    if (r.error.code) co_return r;
+  }
   if (self->fsm_.add(self->make_entry(std::move(req)))) ++self->stats_.superseded;
+  r.buffered = true;
   self->pump();
   // Backpressure: a full buffer waits for a call to complete (or a re-send to leave).
   while (self->fsm_.must_wait()) {
-    co_await self->wait_change();
+    if (!co_await self->wait_change()) {
+      r.error = cancelled_info();
+      co_return r;
+    }
     self->pump();
   }
+  co_return r;
 }
 
-DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::flush(std::shared_ptr<batch_writer_impl> self, bool close) {
+DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::drain(std::shared_ptr<batch_writer_impl> self,
+                                                                          bool close) {
+  write_report r;
   if (close) self->fsm_.close();
   self->fsm_.begin_drain();
   {
     drain_guard guard{self->fsm_};
     self->pump();
     while (!self->fsm_.idle()) {
-      co_await self->wait_change();
+      if (!co_await self->wait_change()) {
+        r.error = cancelled_info();
+        break;
+      }
       self->pump();
     }
   }
-  self->throw_if_failed();
+  r.failed = self->fsm_.take_failed();
+  co_return r;
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_ptr<batch_writer_impl> self, std::uint64_t id) {
@@ -430,24 +443,37 @@ inline boost::asio::awaitable<void> moved_from_writer() {
 }
 }  // namespace detail
 
+namespace detail {
+// The public edge: the writer's reports become exceptions here.
+inline boost::asio::awaitable<void> submit_or_throw(std::shared_ptr<batch_writer_impl> self, write_request req) {
+  write_report r = co_await batch_writer_impl::submit(self, std::move(req));
+  self->throw_report(r);
+}
+
+inline boost::asio::awaitable<void> drain_or_throw(std::shared_ptr<batch_writer_impl> self, bool close) {
+  write_report r = co_await batch_writer_impl::drain(self, close);
+  self->throw_report(r);
+}
+}  // namespace detail
+
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer::put_item(item item) {
   if (!impl_) return detail::moved_from_writer();
-  return detail::batch_writer_impl::add(impl_, write_request{write_request::kind::put, std::move(item)});
+  return detail::submit_or_throw(impl_, write_request{write_request::kind::put, std::move(item)});
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer::delete_item(key key) {
   if (!impl_) return detail::moved_from_writer();
-  return detail::batch_writer_impl::add(impl_, write_request{write_request::kind::del, std::move(key)});
+  return detail::submit_or_throw(impl_, write_request{write_request::kind::del, std::move(key)});
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer::flush() {
   if (!impl_) return detail::moved_from_writer();
-  return detail::batch_writer_impl::flush(impl_, false);
+  return detail::drain_or_throw(impl_, false);
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer::close() {
   if (!impl_) return detail::moved_from_writer();
-  return detail::batch_writer_impl::flush(impl_, true);
+  return detail::drain_or_throw(impl_, true);
 }
 
 DYNASIO_DECL batch_stats batch_writer::stats() const noexcept { return impl_ ? impl_->stats() : batch_stats{}; }

@@ -7,6 +7,7 @@
 
 #include <dynasio/detail/client_impl.hpp>
 #include <dynasio/detail/protocol/json_reader.hpp>
+#include <dynasio/detail/protocol/replies.hpp>
 #include <dynasio/detail/protocol/request_writer.hpp>
 #include <dynasio/detail/retry_policy.hpp>
 #include <dynasio/error.hpp>
@@ -34,25 +35,6 @@ inline bool needs_key_roles(const key& k) {
     if ((value.type() == attribute_type::S || value.type() == attribute_type::B) && value_size(value) > max_sort_key_size)
       return true;
   return false;
-}
-
-inline std::optional<item> optional_item(const boost::json::object& reply, std::string_view field) {
-  auto it = reply.find(field);
-  if (it == reply.end() || !it->value().is_object()) return std::nullopt;
-  return read_item(it->value().get_object());
-}
-
-inline page read_page(const boost::json::object& reply) {
-  page p;
-  if (auto it = reply.find("Items"); it != reply.end() && it->value().is_array()) {
-    p.items.reserve(it->value().get_array().size());
-    for (const auto& v : it->value().get_array()) {
-      if (!v.is_object()) throw error(errc::protocol_error, "Items holds a non-object");
-      p.items.push_back(read_item(v.get_object()));
-    }
-  }
-  p.last_evaluated_key = optional_item(reply, "LastEvaluatedKey");
-  return p;
 }
 
 inline std::string query_body(const std::string& table, const query_options& o) {
@@ -187,21 +169,10 @@ DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::batch_get_item(std
   for (unsigned round = 1; !todo.empty(); ++round) {
     std::vector<key> unprocessed;
     for (std::size_t start = 0; start < todo.size(); start += max_keys) {
-      std::string body = "{\"RequestItems\":{";
-      detail::write_json_string(body, name_);
-      body += ":{\"Keys\":[";
-      for (std::size_t i = start; i < std::min(todo.size(), start + max_keys); ++i) {
-        if (i != start) body += ',';
-        detail::write_item(body, todo[i]);
-      }
-      body += consistent_read ? "],\"ConsistentRead\":true}}}" : "]}}}";
+      const std::size_t last = std::min(todo.size(), start + max_keys);
+      std::string body = detail::batch_get_body(name_, todo, start, last, consistent_read);
       auto reply = co_await db_.call_raw("BatchGetItem", std::move(body));
-      if (auto r = reply.find("Responses"); r != reply.end() && r->value().is_object())
-        if (auto t = r->value().get_object().find(name_); t != r->value().get_object().end())
-          for (const auto& v : t->value().as_array()) found.push_back(detail::read_item(v.as_object()));
-      if (auto u = reply.find("UnprocessedKeys"); u != reply.end() && u->value().is_object())
-        if (auto t = u->value().get_object().find(name_); t != u->value().get_object().end())
-          for (const auto& v : t->value().as_object().at("Keys").as_array()) unprocessed.push_back(detail::read_item(v.as_object()));
+      detail::read_batch_get(reply, name_, found, unprocessed);
     }
     todo = std::move(unprocessed);
     if (todo.empty()) break;
