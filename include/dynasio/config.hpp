@@ -70,7 +70,16 @@ struct client_config {
   /// Verify the server certificate and its host name. Turning it off logs a warning.
   bool verify_tls = true;
   /// PEM file of extra trusted CAs (e.g. a private CA); the system store is always used too.
+  /// from_env(): `AWS_CA_BUNDLE`.
   std::string ca_file{};
+  /// HTTP proxy, `http://[user:password@]host:port`; HTTPS goes through a CONNECT tunnel, the
+  /// user info becomes Basic proxy authentication. Empty: direct. from_env(): `HTTPS_PROXY`
+  /// (`https_proxy`) for an https endpoint, `HTTP_PROXY` (`http_proxy`) for http.
+  std::string proxy{};
+  /// Hosts reached directly despite `proxy`: comma-separated names (exact or domain suffix,
+  /// `.example.com`), IP addresses, CIDR blocks, or `*`. Loopback and link-local addresses are
+  /// never proxied. from_env(): `NO_PROXY` (`no_proxy`).
+  std::string no_proxy{};
   /// Where log lines go; when empty, warnings and errors go to std::clog.
   std::function<void(log_level, std::string_view)> logger{};
 

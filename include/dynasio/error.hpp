@@ -41,6 +41,10 @@ enum class errc {
   waiter_timeout,
   /// An existing table's key schema differs from the configured one.
   key_schema_mismatch,
+  /// The HTTP proxy asked for credentials (407): client_config::proxy needs user:password.
+  proxy_authentication_required,
+  /// The HTTP proxy did not open the tunnel (a CONNECT reply other than 200).
+  proxy_refused,
 };
 
 /// Errors reported by DynamoDB, from the `__type` of the reply (category "dynasio.service").

@@ -35,6 +35,7 @@
 #include <dynasio/impl/sink_step.ipp>
 #include <dynasio/impl/table.ipp>
 #include <dynasio/impl/timestamp.ipp>
+#include <dynasio/impl/transport/proxy.ipp>
 #include <dynasio/sigv4/impl/canonical.ipp>
 #include <dynasio/sigv4/impl/signer.ipp>
 

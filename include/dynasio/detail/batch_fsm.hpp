@@ -8,6 +8,7 @@
 #include <dynasio/attribute_value.hpp>
 #include <dynasio/batch_error.hpp>
 #include <dynasio/detail/config.hpp>
+#include <dynasio/detail/retry_policy.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -253,7 +254,7 @@ class batch_fsm {
   std::list<batch_entry> spare_nodes_;
   std::vector<std::unordered_set<key_ref, key_ref_hash>::node_type> spare_busy_;
   static constexpr std::size_t max_spare_nodes = 256;
-  std::mt19937_64 rng_;
+  detail::jitter jitter_;
   std::size_t draining_ = 0;
   bool closed_ = false;
   bool abandoned_ = false;

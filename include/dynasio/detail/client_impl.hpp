@@ -46,6 +46,8 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
   client_config cfg_;
   endpoint_info endpoint_;
   connect_options connect_;
+  // The request line's target: "/", or the absolute URL when plain HTTP goes through a proxy.
+  std::string request_target_ = "/";
   boost::asio::ssl::context ssl_ctx_;
   sigv4::signer signer_;
   connection_pool pool_;

@@ -8,6 +8,7 @@
 #include <dynasio/config.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <chrono>
 #include <optional>
 #include <random>
@@ -22,11 +23,25 @@ inline std::chrono::milliseconds capped_backoff(std::chrono::milliseconds base, 
   return std::chrono::milliseconds(std::min<long long>(d, cap.count()));
 }
 
+/// The one jitter source of the library: seeded explicitly (tests pass a fixed seed), it draws
+/// "full jitter" waits, uniform in [0, bound].
+class jitter {
+ public:
+  explicit jitter(std::uint64_t seed) : rng_(seed) {}
+  std::chrono::milliseconds full(std::chrono::milliseconds bound) {
+    std::uniform_int_distribution<long long> dist(0, bound.count());
+    return std::chrono::milliseconds(dist(rng_));
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
 /// Sans-io "standard" retry mode: backoff with full jitter and the client-wide token bucket.
 class retry_policy {
  public:
   explicit retry_policy(const retry_config& cfg, std::uint64_t seed = std::random_device{}())
-      : cfg_(cfg), tokens_(cfg.token_bucket_capacity), rng_(seed) {}
+      : cfg_(cfg), tokens_(cfg.token_bucket_capacity), jitter_(seed) {}
 
   /// Takes the tokens for one retry; nullopt when the bucket cannot pay for it.
   std::optional<unsigned> acquire(bool after_timeout) {
@@ -49,8 +64,7 @@ class retry_policy {
 
   /// A full-jitter wait after failed attempt `attempt`: uniform in [0, max_backoff(attempt)].
   std::chrono::milliseconds backoff(unsigned attempt) {
-    std::uniform_int_distribution<long long> dist(0, max_backoff(attempt).count());
-    return std::chrono::milliseconds(dist(rng_));
+    return jitter_.full(max_backoff(attempt));
   }
 
   unsigned tokens() const noexcept { return tokens_; }
@@ -58,7 +72,7 @@ class retry_policy {
  private:
   retry_config cfg_;
   unsigned tokens_;
-  std::mt19937_64 rng_;
+  detail::jitter jitter_;
 };
 
 }  // namespace dynasio::detail

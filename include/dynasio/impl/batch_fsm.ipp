@@ -25,7 +25,7 @@ inline bool batch_retryable(std::error_code ec) {
   return !(ec == std::errc::operation_canceled || ec.value() == ECANCELED);
 }
 
-DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), rng_(cfg.seed) {
+DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), jitter_(cfg.seed) {
   spare_.reserve(max_spare);
   spare_busy_.reserve(max_spare_nodes);
 }
@@ -170,8 +170,7 @@ DYNASIO_DECL void batch_fsm::requeue(batch_entry e, batch_clock::time_point now,
     fail(std::move(e), code, std::move(why), out);
     return;
   }
-  std::uniform_int_distribution<long long> jitter(0, max_backoff(e.attempts).count());
-  e.not_before = now + std::max(cfg_.min_delay, std::chrono::milliseconds(jitter(rng_)));
+  e.not_before = now + std::max(cfg_.min_delay, jitter_.full(max_backoff(e.attempts)));
   // The key stays busy: nothing newer for it may be sent before this re-send is settled.
   retry_.push_back(std::move(e));
   ++out.requeued;

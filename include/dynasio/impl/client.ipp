@@ -55,6 +55,11 @@ DYNASIO_DECL detail::client_impl::client_impl(boost::asio::any_io_executor ex, c
   if (cfg_.credentials.access_key_id.empty() || cfg_.credentials.secret_access_key.empty())
     throw error(errc::invalid_configuration, "client_config.credentials needs an access key id and a secret access key");
   if (cfg_.retry.max_attempts == 0) throw error(errc::invalid_configuration, "retry.max_attempts must be at least 1");
+  if (!cfg_.proxy.empty() && !bypasses_proxy(endpoint_.host, cfg_.no_proxy)) {
+    connect_.proxy = parse_proxy_url(cfg_.proxy);
+    // Plain HTTP through a proxy names the whole URL in the request line.
+    if (!endpoint_.tls) request_target_ = "http://" + endpoint_.host_header + "/";
+  }
   if (endpoint_.tls) {
     if (cfg_.verify_tls) {
       ssl_ctx_.set_verify_mode(boost::asio::ssl::verify_peer);
@@ -179,8 +184,10 @@ DYNASIO_DECL std::string detail::client_impl::request_head(std::string_view targ
   char length[24];
   const auto length_end = std::to_chars(length, length + sizeof length, body.size()).ptr;
   std::string head;
-  head.reserve(256 + endpoint_.host_header.size() + target.size() + creds.session_token.size() + authorization.size());
-  head.append("POST / HTTP/1.1\r\nHost: ").append(endpoint_.host_header);
+  head.reserve(256 + request_target_.size() + endpoint_.host_header.size() + target.size() + creds.session_token.size() + authorization.size());
+  head.append("POST ").append(request_target_).append(" HTTP/1.1\r\nHost: ").append(endpoint_.host_header);
+  if (!request_target_.starts_with('/') && !connect_.proxy->authorization.empty())
+    head.append("\r\nProxy-Authorization: ").append(connect_.proxy->authorization);
   head.append("\r\nContent-Type: ").append(content_type);
   head.append("\r\nX-Amz-Date: ").append(amz_date);
   head.append("\r\nX-Amz-Target: ").append(target);

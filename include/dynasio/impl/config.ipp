@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 
 namespace dynasio {
@@ -100,6 +101,14 @@ DYNASIO_DECL client_config client_config::from_env(
   if (auto e = env("AWS_ENDPOINT_URL_DYNAMODB")) cfg.endpoint = *e;
   else if (auto g = env("AWS_ENDPOINT_URL")) cfg.endpoint = *g;
   else cfg.endpoint = "https://dynamodb." + cfg.region + ".amazonaws.com";
+
+  if (auto ca = env("AWS_CA_BUNDLE")) cfg.ca_file = *ca;
+  const bool https = !cfg.endpoint.starts_with("http://");
+  for (const char* name : https ? std::initializer_list<const char*>{"HTTPS_PROXY", "https_proxy"}
+                                : std::initializer_list<const char*>{"HTTP_PROXY", "http_proxy"})
+    if (auto p = env(name); p && cfg.proxy.empty()) cfg.proxy = *p;
+  for (const char* name : {"NO_PROXY", "no_proxy"})
+    if (auto n = env(name); n && cfg.no_proxy.empty()) cfg.no_proxy = *n;
 
   if (auto m = env("AWS_MAX_ATTEMPTS")) {
     char* end = nullptr;

@@ -60,6 +60,8 @@ class client_category_impl final : public std::error_category {
       case errc::closed: return "closed";
       case errc::waiter_timeout: return "waiter gave up";
       case errc::key_schema_mismatch: return "key schema mismatch";
+      case errc::proxy_authentication_required: return "the HTTP proxy requires authentication (407)";
+      case errc::proxy_refused: return "the HTTP proxy refused to open a tunnel";
     }
     return "unknown client error";
   }

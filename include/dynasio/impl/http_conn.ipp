@@ -14,6 +14,8 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -37,13 +39,35 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::connect(const
   auto& tcp = stream_.next_layer();
   asio::ip::tcp::resolver resolver(tcp.get_executor());
   tcp.expires_after(opts.connect_timeout);
-  auto [rec, results] = co_await resolver.async_resolve(ep.host, ep.port, tuple);
+  // Through a proxy, the proxy resolves the endpoint: only its own name is looked up here.
+  const std::string& host = opts.proxy ? opts.proxy->host : ep.host;
+  const std::string& port = opts.proxy ? opts.proxy->port : ep.port;
+  auto [rec, results] = co_await resolver.async_resolve(host, port, tuple);
   if (rec) co_return rec;
   auto [cec, where] = co_await tcp.async_connect(results, tuple);
   (void)where;
   if (cec) co_return cec;
   boost::system::error_code ec;
   tcp.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+  if (opts.proxy && tls_) {
+    // CONNECT needs host:port whatever the scheme's default.
+    boost::system::error_code v6;
+    const bool ipv6 = asio::ip::make_address(ep.host, v6).is_v6() && !v6;
+    const std::string target = (ipv6 ? "[" + ep.host + "]" : ep.host) + ":" + ep.port;
+    const std::string request = connect_request(target, *opts.proxy);
+    auto [wec, written] = co_await asio::async_write(tcp, asio::buffer(request), tuple);
+    (void)written;
+    if (wec) co_return wec;
+    http::response_parser<http::empty_body> reply;
+    reply.skip(true);  // a CONNECT reply has no body: the tunnel starts right after its header
+    auto [hec, read] = co_await http::async_read(tcp, buffer_, reply, tuple);
+    (void)read;
+    if (hec) co_return hec;
+    const unsigned status = reply.get().result_int();
+    if (status == 407) co_return make_error_code(errc::proxy_authentication_required);
+    // Bytes after the header would belong to the TLS handshake, which reads the socket itself.
+    if (status / 100 != 2 || buffer_.size() != 0) co_return make_error_code(errc::proxy_refused);
+  }
   if (tls_) {
     // SNI is for names only (RFC 6066): IP literals are verified but not sent as SNI.
     boost::system::error_code addr_ec;

@@ -7,6 +7,7 @@
 
 #include <dynasio/detail/config.hpp>
 #include <dynasio/detail/transport/endpoint.hpp>
+#include <dynasio/detail/transport/proxy.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,6 +19,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string_view>
 
 namespace dynasio::detail {
@@ -29,6 +31,8 @@ struct connect_options {
   std::chrono::milliseconds connect_timeout{};
   std::chrono::milliseconds handshake_timeout{};
   bool verify_tls = true;
+  /// Connect through this HTTP proxy (TLS through a CONNECT tunnel); none: direct.
+  std::optional<proxy_info> proxy{};
 };
 
 /**
@@ -39,7 +43,8 @@ class http_conn {
  public:
   DYNASIO_DECL http_conn(boost::asio::any_io_executor ex, boost::asio::ssl::context& ctx, bool tls);
 
-  /// Resolves, connects and (for TLS) handshakes with SNI and host-name verification.
+  /// Resolves, connects (to the proxy, if any, which opens a tunnel for TLS) and (for TLS)
+  /// handshakes with SNI and host-name verification.
   /// Errors come back as codes (beast::error::timeout past a deadline), never thrown.
   DYNASIO_DECL boost::asio::awaitable<boost::system::error_code> connect(const endpoint_info& ep,
                                                                          const connect_options& opts);
