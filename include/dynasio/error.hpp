@@ -72,6 +72,9 @@ enum class service_errc {
   serialization_exception,
   internal_server_error,
   service_unavailable,
+  /// The request's signing time is too far from the service's clock (RequestTimeTooSkewed,
+  /// RequestExpired, RequestInTheFuture): the client corrects its signing clock and retries.
+  request_time_too_skewed,
 };
 
 /// The category of errc values.

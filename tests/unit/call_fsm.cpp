@@ -40,6 +40,7 @@ struct canned {
   std::string body = R"({"ok":true})";
   std::string crc;  // empty: no x-amz-crc32
   std::string request_id = "REQ-1";
+  std::string date;
   reply_view view() const {
     reply_view v;
     v.status = status;
@@ -47,6 +48,7 @@ struct canned {
     v.request_id = request_id;
     v.has_crc32 = !crc.empty();
     v.crc32 = crc;
+    v.date = date;
     v.body = body;
     return v;
   }
@@ -70,12 +72,13 @@ struct harness {
   retry_config cfg;
   retry_policy retry;
   client_stats stats;
+  std::chrono::milliseconds skew{0};
   call_fsm fsm;
   std::vector<std::string> trace;
   reply_view view;
 
   explicit harness(retry_config c = retry_config{}, unsigned max_attempts = 3)
-      : cfg(c), retry(cfg, 42), fsm("PutItem", "db.test", max_attempts, retry, stats) {}
+      : cfg(c), retry(cfg, 42), fsm("PutItem", "db.test", max_attempts, retry, stats, skew) {}
 
   call_action step(const call_event& ev) {
     call_action a = fsm.resume(ev);
@@ -94,11 +97,12 @@ struct harness {
     return step(ev);
   }
   call_action ok() { return step({}); }
-  call_action replied(const canned& c) {
+  call_action replied(const canned& c, std::chrono::system_clock::time_point at = {}) {
     view = c.view();
     call_event ev;
     ev.reply = &view;
     ev.creds = &creds;
+    ev.received_at = at;
     return step(ev);
   }
   std::string joined() const {
@@ -401,4 +405,35 @@ TEST_CASE("call_fsm: max_attempts = 1 reports the first retryable failure") {
   CHECK(h.fsm.outcome().ec == service_errc::throttling);
   CHECK(h.fsm.outcome().diag.message == "msg (after 1 attempts)");
   CHECK(h.stats.retries == 0);
+}
+
+TEST_CASE("call_fsm: RequestTimeTooSkewed corrects the signing clock from the reply's Date, one free retry") {
+  harness h;
+  h.start();
+  h.acquired(true);
+  canned skewed = aws_error(400, "RequestTimeTooSkewed", "too skewed");
+  skewed.date = "Tue, 01 Dec 2026 10:15:00 GMT";
+  const auto local = std::chrono::sys_days(std::chrono::year(2026) / 12 / 1) + 10h;  // 15 minutes behind
+  CHECK(show(h.replied(skewed, local)) == "acquire");
+  CHECK(h.skew == 15min);
+  CHECK(h.stats.retries == 0);
+  h.acquired(true);
+  // A second skew error in the same call is reported, not corrected again.
+  CHECK(show(h.replied(skewed, local)) == "done");
+  CHECK(h.fsm.outcome().ec == service_errc::request_time_too_skewed);
+}
+
+TEST_CASE("call_fsm: a signature error corrects the clock only when the Date is more than 4 minutes off") {
+  const auto local = std::chrono::sys_days(std::chrono::year(2026) / 12 / 1) + 10h;
+  for (auto [date, corrected] : {std::pair{"Tue, 01 Dec 2026 10:03:00 GMT", false},
+                                 std::pair{"Tue, 01 Dec 2026 09:50:00 GMT", true}, std::pair{"garbage", false}}) {
+    CAPTURE(date);
+    harness h;
+    h.start();
+    h.acquired(true);
+    canned sig = aws_error(400, "InvalidSignatureException", "Signature expired");
+    sig.date = date;
+    CHECK(show(h.replied(sig, local)) == (corrected ? "acquire" : "done"));
+    CHECK(h.skew == (corrected ? -10min : 0min));
+  }
 }

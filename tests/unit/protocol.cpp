@@ -1,4 +1,5 @@
 #include <dynasio/detail/protocol/base64.hpp>
+#include <dynasio/detail/protocol/error_reply.hpp>
 #include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/detail/protocol/json_writer.hpp>
 
@@ -144,4 +145,17 @@ TEST_CASE("property: write then read returns an equal item, over thousands of ra
     CHECK(boost::json::parse(boost::json::serialize(parsed)) == parsed);
   }
   MESSAGE("random items written: " << bytes << " bytes");
+}
+
+TEST_CASE("protocol: HTTP dates (the service's clock) parse exactly; anything else is refused") {
+  using dynasio::detail::parse_http_date;
+  using namespace std::chrono;
+  auto t = parse_http_date("Tue, 01 Dec 2026 09:58:59 GMT");
+  REQUIRE(t);
+  CHECK(*t == sys_days(year(2026) / 12 / 1) + hours(9) + minutes(58) + seconds(59));
+  for (const char* bad : {"", "Tue, 01 Dec 2026 09:58:59 UTC", "Tue, 31 Feb 2026 09:58:59 GMT",
+                          "Tue, 01 Foo 2026 09:58:59 GMT", "Tue, 01 Dec 2026 25:58:59 GMT", "Tue 01 Dec 2026 09:58:59 GMT"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_http_date(bad));
+  }
 }

@@ -50,6 +50,8 @@ struct call_event {
   const reply_view* reply = nullptr;
   /// exchange: the credentials that signed it (their secrets are kept out of messages).
   const credentials* creds = nullptr;
+  /// exchange: when the reply arrived, by the local clock (for the clock-skew correction).
+  std::chrono::system_clock::time_point received_at{};
 };
 
 /// How a call ended: errors are values here; the public edge throws them.
@@ -78,12 +80,18 @@ struct call_outcome {
  * again for the next attempt. A failed reused connection whose error says the server had closed
  * it gets one free new acquire (not an attempt). Cancellation (operation_aborted from any step)
  * ends the call at once with that code; nothing more is sent.
+ *
+ * Clock skew (as the Go SDK does): a RequestTimeTooSkewed (or RequestExpired,
+ * RequestInTheFuture) reply, or a signature error while the reply's `Date` is more than
+ * 4 minutes from the local clock, sets `clock_skew` (the service's time minus ours, which
+ * the I/O side adds to its signing time) and gets one free new attempt.
  */
 class call_fsm {
  public:
-  /// `operation` and `host` are borrowed for messages; `retry` and `stats` are the client's.
+  /// `operation` and `host` are borrowed for messages; `retry`, `stats` and `clock_skew` are
+  /// the client's.
   DYNASIO_DECL call_fsm(std::string_view operation, std::string_view host, unsigned max_attempts, retry_policy& retry,
-                        client_stats& stats);
+                        client_stats& stats, std::chrono::milliseconds& clock_skew);
 
   /// The next action, given the result of the previous one (ignored on the first call).
   DYNASIO_DECL call_action resume(const call_event& ev);
@@ -101,7 +109,9 @@ class call_fsm {
   enum class state { start, acquiring, connecting, exchanging, waiting, finished };
 
   call_action transport_failed(const boost::system::error_code& ec);
-  call_action reply_arrived(const reply_view& reply, const credentials& creds);
+  call_action reply_arrived(const reply_view& reply, const credentials& creds,
+                            std::chrono::system_clock::time_point received_at);
+  bool corrects_skew(const error_info& e, const reply_view& reply, std::chrono::system_clock::time_point received_at);
   call_action retry_or_fail(error_info failure);
   call_action finish(error_info failure);
   call_action cancelled(std::string_view where);
@@ -112,11 +122,13 @@ class call_fsm {
   unsigned max_attempts_;
   retry_policy& retry_;
   client_stats& stats_;
+  std::chrono::milliseconds& clock_skew_;
   state state_ = state::start;
   unsigned attempt_ = 1;
   unsigned spent_ = 0;
   bool reused_ = false;
   bool stale_retry_left_ = true;
+  bool skew_retry_left_ = true;
   error_info last_;
   call_outcome out_;
 };

@@ -53,6 +53,8 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
   connection_pool pool_;
   retry_policy retry_;
   client_stats stats_;
+  // The service's clock minus ours, learned from a skewed-signature reply (call_fsm).
+  std::chrono::milliseconds clock_skew_{0};
 };
 
 /**

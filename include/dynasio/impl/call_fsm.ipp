@@ -28,8 +28,13 @@ DYNASIO_DECL bool is_stale_connection(const boost::system::error_code& ec) noexc
 }
 
 DYNASIO_DECL call_fsm::call_fsm(std::string_view operation, std::string_view host, unsigned max_attempts,
-                                retry_policy& retry, client_stats& stats)
-    : operation_(operation), host_(host), max_attempts_(max_attempts), retry_(retry), stats_(stats) {}
+                                retry_policy& retry, client_stats& stats, std::chrono::milliseconds& clock_skew)
+    : operation_(operation),
+      host_(host),
+      max_attempts_(max_attempts),
+      retry_(retry),
+      stats_(stats),
+      clock_skew_(clock_skew) {}
 
 DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
   switch (state_) {
@@ -68,7 +73,7 @@ DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
         e.diag.message = std::string(operation_) + ": no reply";
         return finish(std::move(e));
       }
-      return reply_arrived(*ev.reply, ev.creds ? *ev.creds : credentials{});
+      return reply_arrived(*ev.reply, ev.creds ? *ev.creds : credentials{}, ev.received_at);
     case state::waiting:
       if (ev.ec) return cancelled("cancelled while waiting to retry");
       ++attempt_;
@@ -103,8 +108,27 @@ call_action call_fsm::transport_failed(const boost::system::error_code& ec) {
   return retry_or_fail(std::move(e));
 }
 
-call_action call_fsm::reply_arrived(const reply_view& reply, const credentials& creds) {
-  if (reply.status / 100 != 2) return retry_or_fail(parse_error_reply(reply, creds));
+bool call_fsm::corrects_skew(const error_info& e, const reply_view& reply,
+                             std::chrono::system_clock::time_point received_at) {
+  if (!skew_retry_left_) return false;
+  const auto server = parse_http_date(reply.date);
+  if (!server) return false;
+  const auto skew = std::chrono::duration_cast<std::chrono::milliseconds>(*server - received_at);
+  const bool signature = e.code == service_errc::invalid_signature || e.code == service_errc::incomplete_signature;
+  if (!(e.code == service_errc::request_time_too_skewed || (signature && std::chrono::abs(skew) > std::chrono::minutes(4))))
+    return false;
+  skew_retry_left_ = false;
+  clock_skew_ = skew;
+  return true;
+}
+
+call_action call_fsm::reply_arrived(const reply_view& reply, const credentials& creds,
+                                    std::chrono::system_clock::time_point received_at) {
+  if (reply.status / 100 != 2) {
+    error_info e = parse_error_reply(reply, creds);
+    if (corrects_skew(e, reply, received_at)) return acquire();  // signed again with the corrected clock
+    return retry_or_fail(std::move(e));
+  }
   if (reply.has_crc32) {
     boost::crc_32_type sum;
     sum.process_bytes(reply.body.data(), reply.body.size());

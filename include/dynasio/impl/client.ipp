@@ -105,7 +105,7 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
   std::string target;
   target.reserve(18 + operation.size());
   target.append("DynamoDB_20120810.").append(operation);
-  call_fsm fsm(operation, endpoint_.host_header, cfg_.retry.max_attempts, retry_, stats_);
+  call_fsm fsm(operation, endpoint_.host_header, cfg_.retry.max_attempts, retry_, stats_, clock_skew_);
   connection_lease lease{pool_, nullptr};
   http_response res;
   reply_view reply;
@@ -148,8 +148,11 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
           auto crc = res.find("x-amz-crc32");
           reply.has_crc32 = crc != res.end();
           reply.crc32 = reply.has_crc32 ? std::string_view(crc->value()) : std::string_view{};
+          auto date = res.find(boost::beast::http::field::date);
+          reply.date = date != res.end() ? std::string_view(date->value()) : std::string_view{};
           reply.body = res.body();
           ev.reply = &reply;
+          ev.received_at = std::chrono::system_clock::now();
         }
         ev.creds = &cfg_.credentials;
         break;
@@ -178,7 +181,7 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
 DYNASIO_DECL std::string detail::client_impl::request_head(std::string_view target, std::string_view body) {
   constexpr std::string_view content_type = "application/x-amz-json-1.0";
   const credentials& creds = cfg_.credentials;
-  const std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now());
+  const std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now() + clock_skew_);
   const std::string authorization =
       signer_.sign_dynamodb(creds, endpoint_.host_header, amz_date, target, content_type, body);
   char length[24];

@@ -19,7 +19,7 @@ struct service_type_name {
 };
 
 // The exact `__type` suffixes DynamoDB sends; "unknown" is never matched.
-inline constexpr std::array<service_type_name, 21> service_type_names{{
+inline constexpr std::array<service_type_name, 24> service_type_names{{
     {"ValidationException", service_errc::validation_exception},
     {"ConditionalCheckFailedException", service_errc::conditional_check_failed},
     {"ResourceNotFoundException", service_errc::resource_not_found},
@@ -41,6 +41,9 @@ inline constexpr std::array<service_type_name, 21> service_type_names{{
     {"SerializationException", service_errc::serialization_exception},
     {"InternalServerError", service_errc::internal_server_error},
     {"ServiceUnavailable", service_errc::service_unavailable},
+    {"RequestTimeTooSkewed", service_errc::request_time_too_skewed},
+    {"RequestExpired", service_errc::request_time_too_skewed},
+    {"RequestInTheFuture", service_errc::request_time_too_skewed},
 }};
 
 class client_category_impl final : public std::error_category {

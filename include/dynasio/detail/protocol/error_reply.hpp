@@ -9,6 +9,8 @@
 #include <dynasio/detail/config.hpp>
 #include <dynasio/diagnostics.hpp>
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -24,6 +26,8 @@ struct reply_view {
   /// `x-amz-crc32`, when present.
   bool has_crc32 = false;
   std::string_view crc32{};
+  /// The `Date` header (the service's clock); empty when absent.
+  std::string_view date{};
   std::string_view body{};
 };
 
@@ -41,6 +45,9 @@ struct error_info {
  * masked in the message, which reaches what() and logs.
  */
 DYNASIO_DECL error_info parse_error_reply(const reply_view& reply, const credentials& creds);
+
+/// An HTTP `Date` ("Tue, 01 Dec 2026 09:58:59 GMT", RFC 9110 IMF-fixdate); nullopt otherwise.
+DYNASIO_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
 
 /// Replaces every occurrence of the secret key and session token of `creds` in `text`.
 DYNASIO_DECL void redact(std::string& text, const credentials& creds);

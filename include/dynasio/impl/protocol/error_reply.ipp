@@ -21,6 +21,30 @@ DYNASIO_DECL void redact(std::string& text, const credentials& creds) {
   }
 }
 
+DYNASIO_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view t) {
+  // "Tue, 01 Dec 2026 09:58:59 GMT": fixed positions.
+  if (t.size() != 29 || t[3] != ',' || t.substr(25) != " GMT") return std::nullopt;
+  const auto num = [&](std::size_t at, std::size_t len, int& out) {
+    out = 0;
+    for (std::size_t i = at; i < at + len; ++i) {
+      if (t[i] < '0' || t[i] > '9') return false;
+      out = out * 10 + (t[i] - '0');
+    }
+    return true;
+  };
+  static constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  const auto m = months.find(t.substr(8, 3));
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0;
+  if (m == std::string_view::npos || m % 3 != 0 || !num(5, 2, day) || !num(12, 4, year) || !num(17, 2, hour) ||
+      !num(20, 2, minute) || !num(23, 2, second) || t[19] != ':' || t[22] != ':')
+    return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(m / 3 + 1)),
+                                        std::chrono::day(static_cast<unsigned>(day))};
+  if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  return std::chrono::sys_days(ymd) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+         std::chrono::seconds(second);
+}
+
 DYNASIO_DECL error_info parse_error_reply(const reply_view& reply, const credentials& creds) {
   error_info out;
   diagnostics& d = out.diag;
