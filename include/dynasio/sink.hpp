@@ -110,12 +110,13 @@ struct sink_stats {
  * stay with the writer. The next commit() or close() sends both.
  *
  * @par Logging
- * The sink writes through a client of its own, made from the configuration of the client
- * given to open() (same endpoint, credentials, retries and logger), so that every line it
- * logs, the batch writer's and the client's included, starts with `sink '<name>': `.
+ * The sink writes through the client given to open() (its connection pool and retry token
+ * bucket are shared with everything else using that client); every line it logs, the batch
+ * writer's and the client's included, starts with `sink '<name>': `.
  *
  * @par Object lifetimes
- * The sink owns its client; the client given to open() is not needed after open() returns.
+ * The sink keeps a handle on the client; the client object given to open() may be destroyed
+ * after open() returns.
  *
  * @par Thread safety
  * Not thread-safe: use it from one strand.
