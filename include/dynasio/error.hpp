@@ -41,6 +41,8 @@ enum class errc {
   waiter_timeout,
   /// An existing table's key schema differs from the configured one.
   key_schema_mismatch,
+  /// No credentials provider applied; the message names each one and why.
+  no_credentials,
 };
 
 /// Errors reported by DynamoDB, from the `__type` of the reply (category "dynasio.service").

@@ -18,6 +18,8 @@
 #include <dynasio/impl/batch_writer.ipp>
 #include <dynasio/impl/client.ipp>
 #include <dynasio/impl/config.ipp>
+#include <dynasio/impl/credentials.ipp>
+#include <dynasio/impl/credentials_cache.ipp>
 #include <dynasio/impl/error.ipp>
 #include <dynasio/impl/expression.ipp>
 #include <dynasio/impl/http_conn.ipp>

@@ -60,6 +60,7 @@ class client_category_impl final : public std::error_category {
       case errc::closed: return "closed";
       case errc::waiter_timeout: return "waiter gave up";
       case errc::key_schema_mismatch: return "key schema mismatch";
+      case errc::no_credentials: return "no credentials";
     }
     return "unknown client error";
   }
