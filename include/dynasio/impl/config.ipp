@@ -39,8 +39,8 @@ DYNASIO_DECL client_config client_config::from_env(
   else if (auto d = env("AWS_DEFAULT_REGION")) cfg.region = *d;
   else if (auto p = from_section(config_section, "region")) cfg.region = *p;
   else
-    missing += "region (looked at AWS_REGION, AWS_DEFAULT_REGION, and 'region' of profile '" + profile + "' in " +
-               config_file + ")";
+    missing += "region (looked at AWS_REGION, AWS_DEFAULT_REGION, and 'region' of profile '" + profile +
+               "' (AWS_PROFILE) in " + config_file + " (AWS_CONFIG_FILE))";
 
   auto akid = env("AWS_ACCESS_KEY_ID");
   auto secret = env("AWS_SECRET_ACCESS_KEY");

@@ -52,7 +52,7 @@ struct reaper {
   bool reaped = false;
   ~reaper() {
     if (!reaped) {
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);
     }
   }
@@ -77,10 +77,17 @@ DYNASIO_DECL boost::asio::awaitable<std::string> run_credential_process(std::str
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  // Its own process group, so a timeout kills what it started too (a script's children hold
+  // the output pipe open).
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
   pid_t pid = -1;
   // posix_spawnp: no shell, so nothing in the line is expanded or interpreted.
-  const int rc = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  const int rc = ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   if (rc != 0) throw error(errc::invalid_configuration, who + ": cannot start: " + std::strerror(rc));
   ::close(out.fd[1]);
   ::close(err.fd[1]);
@@ -98,7 +105,7 @@ DYNASIO_DECL boost::asio::awaitable<std::string> run_credential_process(std::str
   timer.async_wait([&, pid](const boost::system::error_code& ec) {
     if (ec) return;
     timed_out = true;
-    ::kill(pid, SIGKILL);
+    ::kill(-pid, SIGKILL);
   });
   reaper guard{pid};
   co_await read_all(sout, stdout_text, out_overflow);
@@ -110,7 +117,7 @@ DYNASIO_DECL boost::asio::awaitable<std::string> run_credential_process(std::str
     if (w == pid || (w < 0 && errno != EINTR)) break;
     if (std::chrono::steady_clock::now() >= deadline && !timed_out) {
       timed_out = true;
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
     }
     asio::steady_timer pause(ex, std::chrono::milliseconds(2));
     co_await pause.async_wait(asio::use_awaitable);
