@@ -107,6 +107,7 @@ inline client_config client_config::from_env() {
 
 #ifdef DYNASIO_HEADER_ONLY
 #include <dynasio/impl/config.ipp>
+#include <dynasio/impl/credentials.ipp>
 #endif
 
 #endif

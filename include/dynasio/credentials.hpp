@@ -148,7 +148,8 @@ DYNASIO_DECL credentials_provider default_credentials_chain(provider_options opt
 }  // namespace dynasio
 
 #ifdef DYNASIO_HEADER_ONLY
-#include <dynasio/impl/credentials.ipp>
+// The providers' bodies need client_config (their HTTP connections): config.hpp includes them.
+#include <dynasio/config.hpp>
 #endif
 
 #endif

@@ -2,6 +2,7 @@
 #include "run_coro.hpp"
 
 #include <dynasio/credentials.hpp>
+#include <dynasio/detail/crypto.hpp>
 #include <dynasio/error.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -9,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace dynasio;
 using namespace dynasio::test;
@@ -596,4 +598,45 @@ TEST_CASE("default chain: order, lazy, and an error naming every provider") {
   both["AWS_SECRET_ACCESS_KEY"] = "ENVSK";
   both["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://127.0.0.1:1/never";
   CHECK(run_provider(default_credentials_chain(both.options())).creds->access_key_id == "ENVAK");
+}
+
+TEST_CASE("profile provider: SSO from the cached token and GetRoleCredentials (sso_session and legacy keys)") {
+  asio::io_context ioc;
+  std::vector<recorded_request> seen;
+  fake_endpoint ep(ioc.get_executor(), [&seen](const recorded_request& r) -> exchange {
+    seen.push_back(r);
+    auto tok = r.headers.find("x-amz-sso_bearer_token");
+    if (tok == r.headers.end() || tok->second != "sso-access-token") return fake_imds::with(401, R"({"message":"bad token"})");
+    const long long exp_ms = duration_cast<milliseconds>((system_clock::now() + hours(1)).time_since_epoch()).count();
+    return fake_imds::with(200, R"({"roleCredentials":{"accessKeyId":"SSOAK","secretAccessKey":"SSOSK","sessionToken":"SSOTOK","expiration":)" +
+                                    std::to_string(exp_ms) + "}}");
+  });
+  const std::string home = std::filesystem::temp_directory_path() / ("dynasio-sso-home-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(home + "/.aws/sso/cache");
+  const std::string future = detail::format_timestamp(time_point_cast<seconds>(system_clock::now() + hours(8)));
+  for (const std::string key : {"corp", "https://corp.awsapps.com/start"})
+    std::ofstream(home + "/.aws/sso/cache/" + detail::sha1_hex(key) + ".json")
+        << R"({"accessToken":"sso-access-token","expiresAt":")" << future << R"(","region":"eu-west-1"})";
+  auto env = profile_env(
+      "[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Dev Role\n"
+      "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n"
+      "[profile legacy]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n"
+      "sso_account_id = 111122223333\nsso_role_name = Dev\n[profile broken]\nsso_session = missing\n",
+      "");
+  env["HOME"] = home;
+  env["AWS_ENDPOINT_URL_SSO"] = ep.endpoint_url();
+  auto body = [&]() -> asio::awaitable<void> {
+    auto a = co_await fetch(profile_credentials("dev", env.options()));
+    REQUIRE_MESSAGE(a.creds, message(a));
+    CHECK(a.creds->access_key_id == "SSOAK");
+    CHECK(a.creds->account_id == "111122223333");
+    auto b = co_await fetch(profile_credentials("legacy", env.options()));
+    CHECK_MESSAGE(b.creds, message(b));
+    auto c = co_await fetch(profile_credentials("broken", env.options()));
+    CHECK(c.err);
+  };
+  run_coro(ioc, stop_when_done(ep, body()));
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].path == "/federation/credentials?account_id=111122223333&role_name=Dev%20Role");
+  std::filesystem::remove_all(home);
 }
