@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <unistd.h>
 
@@ -39,10 +40,25 @@ struct fake_env_vars {
   }
 };
 
+/// Every file write_temp_file() made, removed when the test program exits.
+struct temp_file_registry {
+  std::set<std::string> paths;
+  ~temp_file_registry() {
+    std::error_code ignored;
+    for (const auto& p : paths) std::filesystem::remove(p, ignored);
+  }
+};
+
+inline temp_file_registry& temp_files() {
+  static temp_file_registry registry;
+  return registry;
+}
+
 /// Writes `text` to a per-process temp file and returns its path.
 inline std::string write_temp_file(const std::string& name, const std::string& text) {
   auto p = std::filesystem::temp_directory_path() / ("dynasio-cred-" + std::to_string(::getpid()) + "-" + name);
   std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
+  temp_files().paths.insert(p.string());
   return p.string();
 }
 
