@@ -6,6 +6,7 @@
 #define DYNASIO_DETAIL_CLIENT_IMPL_HPP
 
 #include <dynasio/client.hpp>
+#include <dynasio/detail/credentials_cache.hpp>
 #include <dynasio/detail/retry_policy.hpp>
 #include <dynasio/detail/transport/connection_pool.hpp>
 #include <dynasio/detail/transport/endpoint.hpp>
@@ -38,9 +39,13 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
   connection_pool pool_;
   retry_policy retry_;
   client_stats stats_;
+  // Set when cfg_.credentials_provider is: the keys to sign with (WIP wiring, see send_once).
+  std::shared_ptr<credentials_cache> creds_cache_;
 
  private:
-  DYNASIO_DECL boost::asio::awaitable<http_response> send_once(const std::string& target, std::string_view body);
+  // `used` receives the provider keys that signed the request (null with static keys).
+  DYNASIO_DECL boost::asio::awaitable<http_response> send_once(const std::string& target, std::string_view body,
+                                                               std::shared_ptr<const credentials>& used);
 };
 
 }  // namespace dynasio::detail

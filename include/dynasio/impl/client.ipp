@@ -102,8 +102,14 @@ DYNASIO_DECL detail::client_impl::client_impl(boost::asio::any_io_executor ex, c
       pool_(ex_, cfg_.max_connections),
       retry_(cfg_.retry) {
   if (cfg_.region.empty()) throw error(errc::invalid_configuration, "client_config.region is empty");
-  if (cfg_.credentials.access_key_id.empty() || cfg_.credentials.secret_access_key.empty())
-    throw error(errc::invalid_configuration, "client_config.credentials needs an access key id and a secret access key");
+  if (cfg_.credentials_provider) {
+    // The logger is copied, not `this`: a refresh in flight may outlive the client.
+    creds_cache_ = std::make_shared<credentials_cache>(ex_, cfg_.credentials_provider, cfg_.credentials_refresh,
+                                                       credentials_cache::clock_function{}, cfg_.logger);
+  } else if (cfg_.credentials.access_key_id.empty() || cfg_.credentials.secret_access_key.empty()) {
+    throw error(errc::invalid_configuration,
+                "client_config.credentials needs an access key id and a secret access key (or set credentials_provider)");
+  }
   if (cfg_.retry.max_attempts == 0) throw error(errc::invalid_configuration, "retry.max_attempts must be at least 1");
   if (endpoint_.tls) {
     if (cfg_.verify_tls) {
@@ -128,8 +134,18 @@ DYNASIO_DECL void detail::client_impl::log(log_level level, std::string_view mes
     std::clog << "dynasio " << (level == log_level::warning ? "warning" : "error") << ": " << message << '\n';
 }
 
-DYNASIO_DECL boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, std::string_view body) {
+DYNASIO_DECL boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, std::string_view body,
+                                                                                        std::shared_ptr<const credentials>& used) {
   for (bool stale_retry_left = true;;) {
+    // Keys first, before holding a connection: usually cached (no suspension), else one shared refresh.
+    std::shared_ptr<const credentials> keys;
+    if (creds_cache_ && !(keys = creds_cache_->try_get())) {
+      credentials_result got = co_await creds_cache_->get();
+      if (got.ec) throw error(got.ec, got.message);
+      keys = std::move(got.creds);
+    }
+    const credentials& creds = keys ? *keys : cfg_.credentials;
+    used = keys;
     // Not inside the braces: GCC 12 mishandles co_await in aggregate initialisation.
     std::unique_ptr<http_conn> pooled = co_await pool_.acquire();
     connection_lease lease{pool_, std::move(pooled)};
@@ -150,18 +166,18 @@ DYNASIO_DECL boost::asio::awaitable<detail::http_response> detail::client_impl::
     constexpr std::string_view content_type = "application/x-amz-json-1.0";
     const std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now());
     const std::string authorization =
-        signer_.sign_dynamodb(cfg_.credentials, endpoint_.host_header, amz_date, target, content_type, body);
+        signer_.sign_dynamodb(creds, endpoint_.host_header, amz_date, target, content_type, body);
     char length[24];
     const auto length_end = std::to_chars(length, length + sizeof length, body.size()).ptr;
     std::string head;
-    head.reserve(256 + endpoint_.host_header.size() + target.size() + cfg_.credentials.session_token.size() +
+    head.reserve(256 + endpoint_.host_header.size() + target.size() + creds.session_token.size() +
                  authorization.size());
     head.append("POST / HTTP/1.1\r\nHost: ").append(endpoint_.host_header);
     head.append("\r\nContent-Type: ").append(content_type);
     head.append("\r\nX-Amz-Date: ").append(amz_date);
     head.append("\r\nX-Amz-Target: ").append(target);
-    if (!cfg_.credentials.session_token.empty())
-      head.append("\r\nX-Amz-Security-Token: ").append(cfg_.credentials.session_token);
+    if (!creds.session_token.empty())
+      head.append("\r\nX-Amz-Security-Token: ").append(creds.session_token);
     head.append("\r\nAuthorization: ").append(authorization);
     head.append("\r\nUser-Agent: dynasio/0.1\r\nContent-Length: ").append(length, length_end).append("\r\n\r\n");
     ++stats_.requests;
@@ -184,12 +200,14 @@ DYNASIO_DECL boost::asio::awaitable<boost::json::object> detail::client_impl::ca
   const std::string operation(operation_view);
   const std::string target = "DynamoDB_20120810." + operation;
   unsigned spent = 0;
+  bool renewed_keys = false;
+  std::shared_ptr<const credentials> used_keys;
   for (unsigned attempt = 1;; ++attempt) {
     std::optional<error> failure;
     try {
-      http_response res = co_await send_once(target, body);
+      http_response res = co_await send_once(target, body, used_keys);
       if (res.result_int() / 100 != 2) {
-        failure = reply_error(res, cfg_.credentials);
+        failure = reply_error(res, used_keys ? *used_keys : cfg_.credentials);
       } else if (auto crc = res.find("x-amz-crc32"); crc != res.end()) {
         boost::crc_32_type sum;
         sum.process_bytes(res.body().data(), res.body().size());
@@ -211,6 +229,12 @@ DYNASIO_DECL boost::asio::awaitable<boost::json::object> detail::client_impl::ca
         failure = error(std::error_code(e.code()), operation + ": " + describe(e.code(), endpoint_));
     }
     const std::error_code ec = failure->code();
+    if (creds_cache_ && ec == service_errc::expired_token && !renewed_keys) {
+      // The service rejected the keys: fetch new ones and try once more (WIP wiring).
+      renewed_keys = true;
+      creds_cache_->invalidate(used_keys ? std::string_view(used_keys->access_key_id) : std::string_view());
+      continue;
+    }
     if (!is_retryable(ec)) throw *failure;
     if (attempt >= cfg_.retry.max_attempts) {
       diagnostics d = failure->diagnostics();
