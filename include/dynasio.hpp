@@ -19,6 +19,7 @@
 #include <dynasio/expression.hpp>
 #include <dynasio/is_retryable.hpp>
 #include <dynasio/item_limits.hpp>
+#include <dynasio/log_level.hpp>
 #include <dynasio/number.hpp>
 #include <dynasio/sets.hpp>
 #include <dynasio/table.hpp>

@@ -7,6 +7,7 @@
 
 #include <dynasio/credentials.hpp>
 #include <dynasio/detail/config.hpp>
+#include <dynasio/log_level.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -42,9 +43,6 @@ struct retry_config {
   unsigned timeout_cost = 10;
 };
 
-/// Severity of a log line.
-enum class log_level { debug, info, warning, error };
-
 /**
  * @brief Everything a client needs to reach DynamoDB.
  * @details Plain aggregate: build it with designated initializers, or from the standard AWS
@@ -55,8 +53,13 @@ struct client_config {
   std::string region{};
   /// `https://host[:port]` or, for local servers, `http://host[:port]`.
   std::string endpoint{};
-  /// Credentials used to sign every request.
+  /// Static credentials used to sign every request, when credentials_provider is empty.
   dynasio::credentials credentials{};
+  /// Where temporary credentials come from (e.g. default_credentials_chain()); called lazily at
+  /// the first request and again before the keys expire. Empty: sign with `credentials`.
+  dynasio::credentials_provider credentials_provider{};
+  /// When cached credentials from credentials_provider are refreshed.
+  credentials_refresh_config credentials_refresh{};
   /// Retries and backoff.
   retry_config retry{};
   /// Deadline for resolving and connecting one connection.
@@ -88,11 +91,12 @@ struct client_config {
    * @details Region: `AWS_REGION`, `AWS_DEFAULT_REGION`, then `region` of the profile in the
    * config file. Endpoint: `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL`, then
    * `https://dynamodb.<region>.amazonaws.com`. Credentials: `AWS_ACCESS_KEY_ID` and
-   * `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`), else the profile `AWS_PROFILE` (default
-   * "default") in `AWS_SHARED_CREDENTIALS_FILE` (default `~/.aws/credentials`), then in
-   * `AWS_CONFIG_FILE` (default `~/.aws/config`). `AWS_MAX_ATTEMPTS` sets retry.max_attempts.
+   * `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`) become the static `credentials` when there
+   * is no `AWS_CREDENTIAL_EXPIRATION`; otherwise credentials_provider is
+   * default_credentials_chain(), reading the same variables, resolved at the first request
+   * (no network call here). `AWS_MAX_ATTEMPTS` sets retry.max_attempts.
    * @throws dynasio::error with errc::invalid_configuration naming every variable and file it
-   * looked at when the region or the credentials cannot be found.
+   * looked at when the region cannot be found.
    */
   static client_config from_env();
 
@@ -112,6 +116,7 @@ inline client_config client_config::from_env() {
 
 #ifdef DYNASIO_HEADER_ONLY
 #include <dynasio/impl/config.ipp>
+#include <dynasio/impl/credentials.ipp>
 #endif
 
 #endif

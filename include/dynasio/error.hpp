@@ -45,6 +45,8 @@ enum class errc {
   proxy_authentication_required,
   /// The HTTP proxy did not open the tunnel (a CONNECT reply other than 200).
   proxy_refused,
+  /// No credentials provider applied; the message names each one and why.
+  no_credentials,
 };
 
 /// Errors reported by DynamoDB, from the `__type` of the reply (category "dynasio.service").

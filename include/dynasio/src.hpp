@@ -19,6 +19,8 @@
 #include <dynasio/impl/call_fsm.ipp>
 #include <dynasio/impl/client.ipp>
 #include <dynasio/impl/config.ipp>
+#include <dynasio/impl/credentials.ipp>
+#include <dynasio/impl/credentials_cache.ipp>
 #include <dynasio/impl/error.ipp>
 #include <dynasio/impl/expression.ipp>
 #include <dynasio/impl/http_conn.ipp>

@@ -23,6 +23,7 @@ namespace {
 
 std::string show(const call_action& a) {
   switch (a.kind) {
+    case call_action_kind::fetch_credentials: return "fetch_credentials";
     case call_action_kind::acquire: return "acquire";
     case call_action_kind::connect: return "connect";
     case call_action_kind::exchange: return "exchange";
@@ -354,6 +355,7 @@ TEST_CASE("call_fsm: cancellation at every I/O step ends the call at once with o
           a = at == 2 ? h.replied(aws_error(503, "ServiceUnavailable")) : h.replied(canned{});
           break;
         case call_action_kind::wait: a = h.ok(); break;
+        case call_action_kind::fetch_credentials:
         case call_action_kind::done: break;
       }
       ++at;
@@ -436,4 +438,60 @@ TEST_CASE("call_fsm: a signature error corrects the clock only when the Date is 
     CHECK(show(h.replied(sig, local)) == (corrected ? "acquire" : "done"));
     CHECK(h.skew == (corrected ? -10min : 0min));
   }
+}
+
+TEST_CASE("call_fsm: with a credentials provider every attempt asks the cache first") {
+  harness h;
+  h.fsm.use_credentials_provider();
+  CHECK(show(h.start()) == "fetch_credentials");
+  CHECK(show(h.ok()) == "acquire");
+  h.acquired(true);
+  CHECK(h.replied(aws_error(500, "InternalServerError")).kind == call_action_kind::wait);
+  CHECK(show(h.ok()) == "fetch_credentials");  // the next attempt: keys may have rotated meanwhile
+  h.ok();
+  h.acquired(true);
+  CHECK(show(h.replied(canned{})) == "done");
+  CHECK(!h.fsm.outcome().ec);
+}
+
+TEST_CASE("call_fsm: ExpiredTokenException renews the keys once, for free") {
+  harness h;
+  h.fsm.use_credentials_provider();
+  h.start();
+  h.ok();
+  h.acquired(true);
+  call_action a = h.replied(aws_error(400, "ExpiredTokenException", "The security token included in the request is expired"));
+  CHECK(show(a) == "fetch_credentials");
+  CHECK(a.renew);
+  h.ok();
+  h.acquired(true);
+  // Refused again: reported, not renewed a second time.
+  CHECK(show(h.replied(aws_error(400, "ExpiredTokenException", "still"))) == "done");
+  CHECK(h.fsm.outcome().ec == service_errc::expired_token);
+  CHECK(h.fsm.outcome().attempts == 1);
+  CHECK(h.stats.retries == 0);
+}
+
+TEST_CASE("call_fsm: without a provider ExpiredTokenException is reported at once") {
+  harness h;
+  h.start();
+  h.acquired(true);
+  CHECK(show(h.replied(aws_error(400, "ExpiredTokenException", "expired"))) == "done");
+}
+
+TEST_CASE("call_fsm: the cache's failure ends the call with its code and reason; cancellation too") {
+  harness h;
+  h.fsm.use_credentials_provider();
+  h.start();
+  call_event ev;
+  ev.ec = boost::system::error_code(make_error_code(errc::no_credentials));
+  ev.message = "environment: AWS_ACCESS_KEY_ID not set; imds: disabled";
+  CHECK(show(h.step(ev)) == "done");
+  CHECK(h.fsm.outcome().ec == errc::no_credentials);
+  CHECK(h.fsm.outcome().diag.message == "PutItem: no credentials to sign with: environment: AWS_ACCESS_KEY_ID not set; imds: disabled");
+  harness c;
+  c.fsm.use_credentials_provider();
+  c.start();
+  CHECK(show(c.failed(asio::error::operation_aborted)) == "done");
+  CHECK(c.fsm.outcome().ec == std::errc::operation_canceled);
 }

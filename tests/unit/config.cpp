@@ -8,6 +8,8 @@
 #include <boost/beast/http/error.hpp>
 #include <doctest/doctest.h>
 
+#include "run_coro.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -64,15 +66,22 @@ TEST_CASE("from_env: shared credentials and config files for AWS_PROFILE") {
                                         "[work]\naws_access_key_id=WORK\naws_secret_access_key = WORKS\naws_session_token = T\n");
   auto config = temp_file("config", "[default]\nregion = ap-south-1\n[profile work]\nregion = sa-east-1\n");
   fake_env e{{{"HOME", "/nonexistent"}, {"AWS_SHARED_CREDENTIALS_FILE", creds}, {"AWS_CONFIG_FILE", config}}};
+  // The files' keys come from the default chain, at the first request, not from from_env().
+  auto keys = [](const client_config& c) {
+    CHECK(c.credentials.access_key_id.empty());
+    REQUIRE(c.credentials_provider);
+    return test::run_coro(c.credentials_provider());
+  };
   auto c = e.load();
   CHECK(c.region == "ap-south-1");
-  CHECK(c.credentials.access_key_id == "DEF");
+  CHECK(keys(c).access_key_id == "DEF");
   e.vars["AWS_PROFILE"] = "work";
   c = e.load();
   CHECK(c.region == "sa-east-1");
-  CHECK(c.credentials.access_key_id == "WORK");
-  CHECK(c.credentials.secret_access_key == "WORKS");
-  CHECK(c.credentials.session_token == "T");
+  auto work = keys(c);
+  CHECK(work.access_key_id == "WORK");
+  CHECK(work.secret_access_key == "WORKS");
+  CHECK(work.session_token == "T");
   std::remove(creds.c_str());
   std::remove(config.c_str());
 }
@@ -85,8 +94,7 @@ TEST_CASE("from_env: one error names every variable it looked at, and no secret"
   } catch (const error& err) {
     CHECK(err.code() == errc::invalid_configuration);
     std::string w = err.what();
-    for (auto name : {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE",
-                      "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"})
+    for (auto name : {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE"})
       CHECK_MESSAGE(w.find(name) != std::string::npos, name);
     CHECK(w.find("very-secret") == std::string::npos);
   }

@@ -14,6 +14,8 @@
 #include <boost/json/object.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <system_error>
+
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -22,6 +24,9 @@ namespace dynasio::detail {
 
 /// What the I/O side must do next for one call.
 enum class call_action_kind {
+  /// Get the keys to sign with from the credentials cache (`renew`: the service refused the
+  /// ones that signed the last attempt; invalidate them first).
+  fetch_credentials,
   /// Take a connection from the pool (an idle one, or a free slot to connect).
   acquire,
   /// Connect the new connection (resolve, TCP, TLS handshake).
@@ -38,12 +43,17 @@ struct call_action {
   call_action_kind kind = call_action_kind::done;
   /// The backoff of a wait action.
   std::chrono::milliseconds delay{0};
+  /// fetch_credentials: the keys that signed were refused (ExpiredTokenException).
+  bool renew = false;
 };
 
 /// The result of the I/O step the last action asked for.
 struct call_event {
-  /// Its error (operation_aborted when the caller cancelled).
+  /// Its error (operation_aborted when the caller cancelled; fetch_credentials: the cache's,
+  /// which boost::system::error_code carries and gives back unchanged).
   boost::system::error_code ec{};
+  /// fetch_credentials failed: why (names the providers tried).
+  std::string_view message{};
   /// acquire: the connection came from the idle list (false: a new one must be connected).
   bool reused = false;
   /// exchange without error: the reply.
@@ -76,8 +86,10 @@ struct call_outcome {
  * client-wide retry token bucket, backoff and the outcome. The I/O side (client_impl::run) only
  * performs the actions resume() returns, and feeds back what happened.
  *
- * Sequence: resume({}) starts; then acquire → [connect] → exchange → done, or → wait → acquire
- * again for the next attempt. A failed reused connection whose error says the server had closed
+ * Sequence: resume({}) starts; then [fetch_credentials] → acquire → [connect] → exchange → done,
+ * or → wait → [fetch_credentials] → acquire again for the next attempt. With a credentials
+ * provider, every attempt first asks the cache for keys (cached keys answer at once); an
+ * ExpiredTokenException gets one free attempt with renewed keys. A failed reused connection whose error says the server had closed
  * it gets one free new acquire (not an attempt). Cancellation (operation_aborted from any step)
  * ends the call at once with that code; nothing more is sent.
  *
@@ -93,6 +105,9 @@ class call_fsm {
   DYNASIO_DECL call_fsm(std::string_view operation, std::string_view host, unsigned max_attempts, retry_policy& retry,
                         client_stats& stats, std::chrono::milliseconds& clock_skew);
 
+  /// Keys come from a credentials cache (fetch_credentials actions) rather than fixed ones.
+  void use_credentials_provider() noexcept { provider_ = true; }
+
   /// The next action, given the result of the previous one (ignored on the first call).
   DYNASIO_DECL call_action resume(const call_event& ev);
 
@@ -106,7 +121,7 @@ class call_fsm {
   unsigned attempt() const noexcept { return attempt_; }
 
  private:
-  enum class state { start, acquiring, connecting, exchanging, waiting, finished };
+  enum class state { start, fetching, acquiring, connecting, exchanging, waiting, finished };
 
   call_action transport_failed(const boost::system::error_code& ec);
   call_action reply_arrived(const reply_view& reply, const credentials& creds,
@@ -116,6 +131,7 @@ class call_fsm {
   call_action finish(error_info failure);
   call_action cancelled(std::string_view where);
   call_action acquire();
+  call_action begin_attempt();
 
   std::string_view operation_;
   std::string_view host_;
@@ -129,6 +145,8 @@ class call_fsm {
   bool reused_ = false;
   bool stale_retry_left_ = true;
   bool skew_retry_left_ = true;
+  bool provider_ = false;
+  bool renew_left_ = true;
   error_info last_;
   call_outcome out_;
 };

@@ -7,6 +7,7 @@
 
 #include <dynasio/client.hpp>
 #include <dynasio/detail/call_fsm.hpp>
+#include <dynasio/detail/credentials_cache.hpp>
 #include <dynasio/detail/retry_policy.hpp>
 #include <dynasio/detail/transport/connection_pool.hpp>
 #include <dynasio/detail/transport/endpoint.hpp>
@@ -39,8 +40,8 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
   friend struct access;
   friend class dynasio::client;
 
-  // The signed request head for one exchange of `body`.
-  DYNASIO_DECL std::string request_head(std::string_view target, std::string_view body);
+  // The request head for one exchange of `body`, signed with `creds`.
+  DYNASIO_DECL std::string request_head(std::string_view target, std::string_view body, const credentials& creds);
 
   boost::asio::any_io_executor ex_;
   client_config cfg_;
@@ -55,6 +56,8 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
   client_stats stats_;
   // The service's clock minus ours, learned from a skewed-signature reply (call_fsm).
   std::chrono::milliseconds clock_skew_{0};
+  // The keys to sign with when cfg_.credentials_provider is set (else cfg_.credentials).
+  std::shared_ptr<credentials_cache> creds_cache_;
 };
 
 /**

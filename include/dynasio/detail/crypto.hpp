@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace dynasio::detail {
@@ -96,6 +97,17 @@ inline void to_hex(const unsigned char* bytes, std::size_t size, char* out) noex
     out[2 * i] = digits[bytes[i] >> 4];
     out[2 * i + 1] = digits[bytes[i] & 0x0f];
   }
+}
+
+/// Lowercase hex SHA-1 of `data`: only for the AWS SSO token cache's file names, never for security.
+inline std::string sha1_hex(std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha1(), nullptr) != 1)
+    throw dynasio::error(errc::signing_failed, "SHA-1 failed");
+  std::string out(2 * len, '0');
+  to_hex(md.data(), len, out.data());
+  return out;
 }
 
 /// Appends the lowercase hex of a digest (64 chars) to `out`.

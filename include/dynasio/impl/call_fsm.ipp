@@ -39,6 +39,15 @@ DYNASIO_DECL call_fsm::call_fsm(std::string_view operation, std::string_view hos
 DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
   switch (state_) {
     case state::start:
+      return begin_attempt();
+    case state::fetching:
+      if (ev.ec == boost::asio::error::operation_aborted) return cancelled("cancelled");
+      if (ev.ec) {
+        // The cache retries its providers itself: its verdict ends the call.
+        error_info e{std::error_code(ev.ec), {}};
+        e.diag.message = std::string(operation_) + ": no credentials to sign with: " + std::string(ev.message);
+        return finish(std::move(e));
+      }
       return acquire();
     case state::acquiring:
       if (ev.ec) return cancelled("cancelled");
@@ -77,11 +86,17 @@ DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
     case state::waiting:
       if (ev.ec) return cancelled("cancelled while waiting to retry");
       ++attempt_;
-      return acquire();
+      return begin_attempt();
     case state::finished:
       break;
   }
   return {call_action_kind::done};
+}
+
+call_action call_fsm::begin_attempt() {
+  if (!provider_) return acquire();
+  state_ = state::fetching;
+  return {call_action_kind::fetch_credentials};
 }
 
 call_action call_fsm::acquire() {
@@ -127,6 +142,14 @@ call_action call_fsm::reply_arrived(const reply_view& reply, const credentials& 
   if (reply.status / 100 != 2) {
     error_info e = parse_error_reply(reply, creds);
     if (corrects_skew(e, reply, received_at)) return acquire();  // signed again with the corrected clock
+    if (provider_ && renew_left_ && e.code == service_errc::expired_token) {
+      // The keys were revoked or expired early: once, with keys fetched anew.
+      renew_left_ = false;
+      state_ = state::fetching;
+      call_action a{call_action_kind::fetch_credentials};
+      a.renew = true;
+      return a;
+    }
     return retry_or_fail(std::move(e));
   }
   if (reply.has_crc32) {

@@ -52,8 +52,14 @@ DYNASIO_DECL detail::client_impl::client_impl(boost::asio::any_io_executor ex, c
       pool_(ex_, cfg_.max_connections),
       retry_(cfg_.retry) {
   if (cfg_.region.empty()) throw error(errc::invalid_configuration, "client_config.region is empty");
-  if (cfg_.credentials.access_key_id.empty() || cfg_.credentials.secret_access_key.empty())
-    throw error(errc::invalid_configuration, "client_config.credentials needs an access key id and a secret access key");
+  if (cfg_.credentials_provider) {
+    // The logger is copied, not `this`: a refresh in flight may outlive the client.
+    creds_cache_ = std::make_shared<credentials_cache>(ex_, cfg_.credentials_provider, cfg_.credentials_refresh,
+                                                       credentials_cache::clock_function{}, cfg_.logger);
+  } else if (cfg_.credentials.access_key_id.empty() || cfg_.credentials.secret_access_key.empty()) {
+    throw error(errc::invalid_configuration,
+                "client_config.credentials needs an access key id and a secret access key (or set credentials_provider)");
+  }
   if (cfg_.retry.max_attempts == 0) throw error(errc::invalid_configuration, "retry.max_attempts must be at least 1");
   if (!cfg_.proxy.empty() && !bypasses_proxy(endpoint_.host, cfg_.no_proxy)) {
     connect_.proxy = parse_proxy_url(cfg_.proxy);
@@ -106,14 +112,31 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
   target.reserve(18 + operation.size());
   target.append("DynamoDB_20120810.").append(operation);
   call_fsm fsm(operation, endpoint_.host_header, cfg_.retry.max_attempts, retry_, stats_, clock_skew_);
+  if (creds_cache_) fsm.use_credentials_provider();
+  // The keys of this attempt: the cache's (shared, so a rotation cannot free them mid-request).
+  std::shared_ptr<const credentials> keys;
   connection_lease lease{pool_, nullptr};
   http_response res;
   reply_view reply;
   call_event ev;
+  std::string fetch_message;
   for (;;) {
     const call_action action = fsm.resume(ev);
     ev = call_event{};
     switch (action.kind) {
+      case call_action_kind::fetch_credentials: {
+        if (action.renew && keys) creds_cache_->invalidate(keys->access_key_id);
+        // Usually cached: no suspension.
+        keys = creds_cache_->try_get();
+        if (!keys) {
+          credentials_result got = co_await creds_cache_->get();
+          ev.ec = boost::system::error_code(got.ec);
+          fetch_message = std::move(got.message);
+          ev.message = fetch_message;
+          keys = std::move(got.creds);
+        }
+        break;
+      }
       case call_action_kind::acquire: {
         auto [ec, conn] = co_await pool_.acquire();
         if (!ec) {
@@ -136,7 +159,8 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
         if (ev.ec) lease.release();
         break;
       case call_action_kind::exchange: {
-        const std::string head = request_head(target, body);
+        const credentials& creds = keys ? *keys : cfg_.credentials;
+        const std::string head = request_head(target, body, creds);
         ev.ec = co_await lease.conn->exchange(head, body, cfg_.request_timeout, res);
         lease.reusable = !ev.ec;
         lease.release();
@@ -154,7 +178,7 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
           ev.reply = &reply;
           ev.received_at = std::chrono::system_clock::now();
         }
-        ev.creds = &cfg_.credentials;
+        ev.creds = &creds;
         break;
       }
       case call_action_kind::wait: {
@@ -178,9 +202,9 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
 // (request line, Host, Content-Type, X-Amz-Date, X-Amz-Target, [X-Amz-Security-Token],
 // Authorization, User-Agent, Content-Length): building and serializing a beast::http::fields
 // cost ~20 000 instructions and 7 allocations per call.
-DYNASIO_DECL std::string detail::client_impl::request_head(std::string_view target, std::string_view body) {
+DYNASIO_DECL std::string detail::client_impl::request_head(std::string_view target, std::string_view body,
+                                                          const credentials& creds) {
   constexpr std::string_view content_type = "application/x-amz-json-1.0";
-  const credentials& creds = cfg_.credentials;
   const std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now() + clock_skew_);
   const std::string authorization =
       signer_.sign_dynamodb(creds, endpoint_.host_header, amz_date, target, content_type, body);

@@ -65,6 +65,7 @@ class client_category_impl final : public std::error_category {
       case errc::key_schema_mismatch: return "key schema mismatch";
       case errc::proxy_authentication_required: return "the HTTP proxy requires authentication (407)";
       case errc::proxy_refused: return "the HTTP proxy refused to open a tunnel";
+      case errc::no_credentials: return "no credentials";
     }
     return "unknown client error";
   }

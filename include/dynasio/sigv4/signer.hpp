@@ -5,7 +5,7 @@
 #ifndef DYNASIO_SIGV4_SIGNER_HPP
 #define DYNASIO_SIGV4_SIGNER_HPP
 
-#include <dynasio/credentials.hpp>
+#include <dynasio/detail/credentials_value.hpp>
 #include <dynasio/detail/config.hpp>
 #include <dynasio/sigv4/canonical.hpp>
 #include <dynasio/sigv4/http_request.hpp>

@@ -1,0 +1,1 @@
+#include <dynasio/log_level.hpp>
