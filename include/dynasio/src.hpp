@@ -12,6 +12,7 @@
 #error "Define DYNASIO_SEPARATE_COMPILATION to include dynasio/src.hpp"
 #endif
 
+#include <dynasio/impl/admin.ipp>
 #include <dynasio/impl/attribute_value.ipp>
 #include <dynasio/impl/base64.ipp>
 #include <dynasio/impl/batch_fsm.ipp>
@@ -20,18 +21,24 @@
 #include <dynasio/impl/config.ipp>
 #include <dynasio/impl/error.ipp>
 #include <dynasio/impl/expression.ipp>
+#include <dynasio/impl/failed_item.ipp>
 #include <dynasio/impl/http_conn.ipp>
 #include <dynasio/impl/is_retryable.ipp>
 #include <dynasio/impl/item_limits.ipp>
 #include <dynasio/impl/json_reader.ipp>
 #include <dynasio/impl/json_writer.ipp>
 #include <dynasio/impl/number.ipp>
+#include <dynasio/impl/pager.ipp>
 #include <dynasio/impl/sets.ipp>
 #include <dynasio/impl/sink.ipp>
 #include <dynasio/impl/sink_keys.ipp>
 #include <dynasio/impl/sink_step.ipp>
+#include <dynasio/impl/statement.ipp>
 #include <dynasio/impl/table.ipp>
 #include <dynasio/impl/timestamp.ipp>
+#include <dynasio/impl/transaction.ipp>
+#include <dynasio/impl/transaction_protocol.ipp>
+#include <dynasio/impl/update_expression.ipp>
 #include <dynasio/sigv4/impl/canonical.ipp>
 #include <dynasio/sigv4/impl/signer.ipp>
 

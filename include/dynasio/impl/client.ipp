@@ -79,6 +79,12 @@ inline error reply_error(const http_response& res, const credentials& creds) {
     if (!m) m = find_string(body.get_object(), "Message");
     if (m) d.message = std::string(*m);
     redact(d.message, creds);
+    // ddblocal branch: the structured part of an error (transactions, ALL_OLD on a failed
+    // condition) rides on diagnostics::details for transaction_canceled and the item accessors.
+    if (body.get_object().contains("CancellationReasons") || body.get_object().contains("Item")) {
+      d.details = res.body();
+      redact(d.details, creds);
+    }
   }
   service_errc code = d.type.empty() ? service_errc::unknown : service_errc_from_type(d.type);
   if (code == service_errc::unknown && d.http_status >= 500)
