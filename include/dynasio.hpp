@@ -6,6 +6,7 @@
 #define DYNASIO_HPP
 
 // The public API in one include.
+#include <dynasio/admin.hpp>
 #include <dynasio/attribute_value.hpp>
 #include <dynasio/batch_error.hpp>
 #include <dynasio/batch_writer.hpp>
@@ -17,13 +18,18 @@
 #include <dynasio/diagnostics.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/expression.hpp>
+#include <dynasio/failed_item.hpp>
 #include <dynasio/is_retryable.hpp>
 #include <dynasio/item_limits.hpp>
 #include <dynasio/log_level.hpp>
 #include <dynasio/number.hpp>
+#include <dynasio/pager.hpp>
 #include <dynasio/sets.hpp>
 #include <dynasio/table.hpp>
 #include <dynasio/sigv4/signer.hpp>
 #include <dynasio/sink.hpp>
+#include <dynasio/statement.hpp>
+#include <dynasio/transaction.hpp>
+#include <dynasio/update_expression.hpp>
 
 #endif

@@ -1,6 +1,7 @@
 # Sourced, not run: start_dynalite starts dynalite (pinned in package-lock.json) in memory on a
-# free 127.0.0.1 port, waits until ListTables answers, exports DYNASIO_TEST_ENDPOINT and the AWS
-# variables for it, and arranges for it to stop when the calling shell exits, however it exits.
+# free 127.0.0.1 port, waits until ListTables answers, exports DYNASIO_TEST_ENDPOINT,
+# DYNASIO_TEST_SERVER=dynalite and the AWS variables for it, and arranges for it to stop when
+# the calling shell exits, however it exits.
 
 dynalite_pid=""
 
@@ -21,6 +22,7 @@ start_dynalite() {
   dynalite_pid=$!
   trap stop_dynalite EXIT
   export DYNASIO_TEST_ENDPOINT="http://127.0.0.1:$port"
+  export DYNASIO_TEST_SERVER=dynalite
   export AWS_ENDPOINT_URL_DYNAMODB="$DYNASIO_TEST_ENDPOINT"
   export AWS_REGION="${AWS_REGION:-us-east-1}"
   export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-dynasio-local}"

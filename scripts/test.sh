@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: setup, build the dev and asan-ubsan presets, start dynalite, run ctest
-# on both against it, stop dynalite. Exits non-zero on any failure.
+# on both against it, stop dynalite; then the integration tests of both against DynamoDB Local.
+# Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -13,13 +14,22 @@ for preset in dev asan-ubsan; do
 done
 echo "test.sh: built in $((SECONDS - start)) s"
 
+# Everything against dynalite, then the integration tests again against DynamoDB Local (one
+# server at a time: each start_* exports DYNASIO_TEST_ENDPOINT and DYNASIO_TEST_SERVER).
 source scripts/dynalite.sh
+source scripts/ddblocal.sh
 start_dynalite
 status=0
 for preset in dev asan-ubsan; do
-  echo "test.sh: ctest --preset $preset"
+  echo "test.sh: ctest --preset $preset (dynalite)"
   ctest --preset "$preset" -j 2 || status=1
 done
 stop_dynalite
+start_ddblocal
+for preset in dev asan-ubsan; do
+  echo "test.sh: ctest --preset $preset (DynamoDB Local)"
+  ctest --preset "$preset" -R '^dynasio_integration_tests$' || status=1
+done
+stop_ddblocal
 echo "test.sh: finished in $((SECONDS - start)) s, status $status"
 exit $status

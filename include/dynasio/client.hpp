@@ -5,6 +5,7 @@
 #ifndef DYNASIO_CLIENT_HPP
 #define DYNASIO_CLIENT_HPP
 
+#include <dynasio/attribute_value.hpp>
 #include <dynasio/config.hpp>
 #include <dynasio/detail/config.hpp>
 #include <dynasio/operations/table_schema.hpp>
@@ -16,12 +17,22 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dynasio {
 
 class table;
+class transact_write;
+struct transact_write_options;
+struct transact_write_result;
+struct transact_get;
+struct statement_options;
+struct statement_page;
+struct statement;
+struct statement_result;
 namespace detail {
 class client_impl;
 struct access;
@@ -96,6 +107,36 @@ class client {
   /// Starts deleting the table (it is then DELETING: see wait_until_table_not_exists()).
   DYNASIO_DECL boost::asio::awaitable<void> delete_table(std::string name);
 
+  /// TransactWriteItems: up to 100 actions, all or nothing (transaction.hpp).
+  boost::asio::awaitable<transact_write_result> transact_write_items(std::vector<transact_write> actions,
+                                                                     transact_write_options opts);
+  /// TransactWriteItems with default options.
+  boost::asio::awaitable<transact_write_result> transact_write_items(std::vector<transact_write> actions);
+  /// TransactGetItems: one consistent read of up to 100 items; empty where an item is absent.
+  boost::asio::awaitable<std::vector<std::optional<item>>> transact_get_items(std::vector<transact_get> gets);
+
+  /// ExecuteStatement: one page of a PartiQL statement with `?` parameters (statement.hpp).
+  boost::asio::awaitable<statement_page> execute_statement(std::string statement,
+                                                           std::vector<attribute_value> parameters,
+                                                           statement_options opts);
+  /// ExecuteStatement with default options.
+  boost::asio::awaitable<statement_page> execute_statement(std::string statement,
+                                                           std::vector<attribute_value> parameters);
+  /// ExecuteStatement following NextToken: every item.
+  boost::asio::awaitable<std::vector<item>> execute_statement_all(std::string statement,
+                                                                  std::vector<attribute_value> parameters,
+                                                                  statement_options opts);
+  /// execute_statement_all() with default options.
+  boost::asio::awaitable<std::vector<item>> execute_statement_all(std::string statement,
+                                                                  std::vector<attribute_value> parameters);
+  /// BatchExecuteStatement: up to 25 statements, a result or an error for each, in order.
+  boost::asio::awaitable<std::vector<statement_result>> batch_execute_statement(std::vector<statement> statements);
+
+  /// ListTables, following every page (admin.hpp).
+  boost::asio::awaitable<std::vector<std::string>> list_tables();
+  /// UpdateTimeToLive: enables or disables expiry by `attribute` (epoch seconds).
+  boost::asio::awaitable<void> update_time_to_live(std::string table, std::string attribute, bool enabled);
+
   /// Polls describe_table() until the table is ACTIVE; errc::waiter_timeout after `timeout`.
   boost::asio::awaitable<void> wait_until_table_exists(std::string name,
                                                        std::chrono::milliseconds timeout = std::chrono::minutes(5)) {
@@ -120,8 +161,12 @@ class client {
 
 }  // namespace dynasio
 
-// client::table() returns a table: including client.hpp alone is enough to call it.
+// client::table() returns a table, and the members above forward to the operation headers:
+// including client.hpp alone is enough to call any of them.
+#include <dynasio/admin.hpp>
+#include <dynasio/statement.hpp>
 #include <dynasio/table.hpp>
+#include <dynasio/transaction.hpp>
 
 #ifdef DYNASIO_HEADER_ONLY
 #include <dynasio/impl/client.ipp>

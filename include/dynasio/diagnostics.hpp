@@ -24,6 +24,10 @@ struct diagnostics {
   unsigned http_status = 0;
   /// `x-amzn-RequestId` of the reply, for AWS support; empty when absent.
   std::string request_id{};
+  /// The error reply's JSON body when it says more than type and message (the
+  /// `CancellationReasons` of a cancelled transaction, the `Item` of a failed condition that
+  /// asked for it), credentials redacted; empty otherwise.
+  std::string details{};
 };
 
 }  // namespace dynasio

@@ -8,12 +8,23 @@
 #include <dynasio/attribute_value.hpp>
 #include <dynasio/detail/config.hpp>
 
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace dynasio {
+
+/// One step of a document path: an attribute or map member name, or a list index.
+struct path_element {
+  /// The name; empty for a list index.
+  std::string name{};
+  /// The list index, for `[N]`.
+  std::size_t index = 0;
+
+  friend bool operator==(const path_element&, const path_element&) = default;
+};
 
 /**
  * @brief A key condition, condition or filter expression built from C++ operators.
@@ -28,7 +39,7 @@ class condition {
   struct node {
     enum class kind { compare, between, begins_with, exists, not_exists, and_, or_, not_ } k;
     std::string op;                     // for compare: = <> < <= > >=
-    std::string attribute;              // for leaves
+    std::vector<path_element> path;     // for leaves
     std::vector<attribute_value> values;
     std::vector<condition> children;    // for and/or/not
   };
@@ -40,10 +51,27 @@ class condition {
   std::shared_ptr<const node> n_;
 };
 
-/// An attribute in an expression; comparisons on it make a condition.
+/**
+ * @brief An attribute, or a document path into one, in an expression; comparisons on it make
+ * a condition. `attr("a")` is the top-level attribute named `a` (dots included: `attr("a.b")`
+ * is one attribute named "a.b"); `attr("a").field("b")[2]` is the path `a.b[2]`.
+ */
 class attribute_path {
  public:
-  explicit attribute_path(std::string name) : name_(std::move(name)) {}
+  explicit attribute_path(std::string name) { path_.push_back({std::move(name), 0}); }
+
+  /// The member `name` of this map.
+  attribute_path field(std::string name) const {
+    attribute_path p = *this;
+    p.path_.push_back({std::move(name), 0});
+    return p;
+  }
+  /// The element `i` of this list.
+  attribute_path operator[](std::size_t i) const {
+    attribute_path p = *this;
+    p.path_.push_back({{}, i});
+    return p;
+  }
 
   condition operator==(attribute_value v) const { return cmp("=", std::move(v)); }
   condition operator!=(attribute_value v) const { return cmp("<>", std::move(v)); }
@@ -53,20 +81,22 @@ class attribute_path {
   condition operator>=(attribute_value v) const { return cmp(">=", std::move(v)); }
   /// `begins_with(attr, prefix)`.
   condition begins_with(attribute_value prefix) const {
-    return condition({condition::node::kind::begins_with, {}, name_, {std::move(prefix)}, {}});
+    return condition({condition::node::kind::begins_with, {}, path_, {std::move(prefix)}, {}});
   }
   /// `attr BETWEEN low AND high`.
   condition between(attribute_value low, attribute_value high) const {
-    return condition({condition::node::kind::between, {}, name_, {std::move(low), std::move(high)}, {}});
+    return condition({condition::node::kind::between, {}, path_, {std::move(low), std::move(high)}, {}});
   }
-  /// The attribute name.
-  const std::string& name() const noexcept { return name_; }
+  /// The top-level attribute name.
+  const std::string& name() const noexcept { return path_.front().name; }
+  /// Every step of the path; the first is the top-level attribute.
+  const std::vector<path_element>& elements() const noexcept { return path_; }
 
  private:
   condition cmp(const char* op, attribute_value v) const {
-    return condition({condition::node::kind::compare, op, name_, {std::move(v)}, {}});
+    return condition({condition::node::kind::compare, op, path_, {std::move(v)}, {}});
   }
-  std::string name_;
+  std::vector<path_element> path_;
 };
 
 /// A key attribute, for key conditions of query().
@@ -76,11 +106,11 @@ inline attribute_path attr(std::string name) { return attribute_path(std::move(n
 
 /// `attribute_exists(attr)`.
 inline condition attribute_exists(const attribute_path& p) {
-  return condition({condition::node::kind::exists, {}, p.name(), {}, {}});
+  return condition({condition::node::kind::exists, {}, p.elements(), {}, {}});
 }
 /// `attribute_not_exists(attr)`.
 inline condition attribute_not_exists(const attribute_path& p) {
-  return condition({condition::node::kind::not_exists, {}, p.name(), {}, {}});
+  return condition({condition::node::kind::not_exists, {}, p.elements(), {}, {}});
 }
 inline condition operator&&(condition a, condition b) {
   return condition({condition::node::kind::and_, {}, {}, {}, {std::move(a), std::move(b)}});

@@ -12,6 +12,7 @@
 #error "Define DYNASIO_SEPARATE_COMPILATION to include dynasio/src.hpp"
 #endif
 
+#include <dynasio/impl/admin.ipp>
 #include <dynasio/impl/attribute_value.ipp>
 #include <dynasio/impl/base64.ipp>
 #include <dynasio/impl/batch_fsm.ipp>
@@ -23,6 +24,7 @@
 #include <dynasio/impl/credentials_cache.ipp>
 #include <dynasio/impl/error.ipp>
 #include <dynasio/impl/expression.ipp>
+#include <dynasio/impl/failed_item.ipp>
 #include <dynasio/impl/http_conn.ipp>
 #include <dynasio/impl/is_retryable.ipp>
 #include <dynasio/impl/item_limits.ipp>
@@ -31,13 +33,18 @@
 #include <dynasio/impl/number.ipp>
 #include <dynasio/impl/protocol/error_reply.ipp>
 #include <dynasio/impl/protocol/replies.ipp>
+#include <dynasio/impl/pager.ipp>
 #include <dynasio/impl/sets.ipp>
 #include <dynasio/impl/sink.ipp>
 #include <dynasio/impl/sink_keys.ipp>
 #include <dynasio/impl/sink_step.ipp>
+#include <dynasio/impl/statement.ipp>
 #include <dynasio/impl/table.ipp>
 #include <dynasio/impl/timestamp.ipp>
 #include <dynasio/impl/transport/proxy.ipp>
+#include <dynasio/impl/transaction.ipp>
+#include <dynasio/impl/transaction_protocol.ipp>
+#include <dynasio/impl/update_expression.ipp>
 #include <dynasio/sigv4/impl/canonical.ipp>
 #include <dynasio/sigv4/impl/signer.ipp>
 

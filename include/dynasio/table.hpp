@@ -14,6 +14,7 @@
 #include <dynasio/operations/put_item.hpp>
 #include <dynasio/operations/query.hpp>
 #include <dynasio/operations/update_item.hpp>
+#include <dynasio/pager.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -73,15 +74,26 @@ class table {
   /// Query: one page.
   DYNASIO_DECL boost::asio::awaitable<page> query(query_options opts);
 
-  /// Scan: one page.
+  /// Scan: one page (of one segment, with scan_options::segment and total_segments).
   DYNASIO_DECL boost::asio::awaitable<page> scan(scan_options opts);
   /// scan() of the whole table, one page.
   boost::asio::awaitable<page> scan() { return scan(scan_options()); }
 
+  /// Query page by page: a pager whose next() sends one Query per page, following
+  /// `LastEvaluatedKey`. Validated here; nothing is sent before the first next().
+  DYNASIO_DECL dynasio::pager query_pages(query_options opts);
+
+  /// Scan page by page (see pager); with scan_options::total_segments > 1 and no `segment`,
+  /// a parallel scan. Validated here; nothing is sent before the first next().
+  DYNASIO_DECL dynasio::pager scan_pages(scan_options opts);
+  /// scan_pages() of the whole table.
+  dynasio::pager scan_pages() { return scan_pages(scan_options()); }
+
   /// Query following LastEvaluatedKey to the end; all items.
   DYNASIO_DECL boost::asio::awaitable<std::vector<item>> query_all(query_options opts);
 
-  /// Scan following LastEvaluatedKey to the end; all items.
+  /// Scan following LastEvaluatedKey to the end; all items (every segment, in parallel, when
+  /// scan_options::total_segments > 1 without `segment`).
   DYNASIO_DECL boost::asio::awaitable<std::vector<item>> scan_all(scan_options opts);
   /// scan_all() of the whole table.
   boost::asio::awaitable<std::vector<item>> scan_all() { return scan_all(scan_options()); }
@@ -109,6 +121,7 @@ inline table client::table(std::string name) { return dynasio::table(*this, std:
 }  // namespace dynasio
 
 #ifdef DYNASIO_HEADER_ONLY
+#include <dynasio/impl/pager.ipp>
 #include <dynasio/impl/table.ipp>
 #endif
 

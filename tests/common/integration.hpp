@@ -11,7 +11,7 @@
 
 namespace dynasio::test {
 
-/// A client_config for the dynalite started by scripts/test.sh (DYNASIO_TEST_ENDPOINT).
+/// A client_config for the server started by scripts/test.sh (DYNASIO_TEST_ENDPOINT).
 /// Integration tests fail, not skip, without it: they are part of the suite.
 inline client_config integration_config() {
   const char* ep = std::getenv("DYNASIO_TEST_ENDPOINT");
@@ -20,9 +20,22 @@ inline client_config integration_config() {
   client_config cfg;
   cfg.region = "us-east-1";
   cfg.endpoint = ep;
-  cfg.credentials = {"dynasio-test", "dynasio-test-secret", ""};
+  // Letters and digits only: DynamoDB Local (2.0 and later) refuses any other access key id
+  // with UnrecognizedClientException; dynalite and AWS accept it.
+  cfg.credentials = {"dynasiotest", "dynasio-test-secret", ""};
   return cfg;
 }
+
+/// The server behind DYNASIO_TEST_ENDPOINT, from DYNASIO_TEST_SERVER (scripts/dynalite.sh and
+/// scripts/ddblocal.sh set it): "dynalite" when unset, as before there were two.
+inline std::string test_server() {
+  const char* s = std::getenv("DYNASIO_TEST_SERVER");
+  return s && *s ? s : "dynalite";
+}
+
+/// True against dynalite, which has no transactions and no PartiQL: the caller skips those
+/// cases and says so.
+inline bool server_is_dynalite() { return test_server() == "dynalite"; }
 
 /// A table name unique to this process and call, so tests never share state.
 inline std::string unique_table_name(const std::string& prefix) {

@@ -81,9 +81,13 @@ class random_items {
 
   item map(int depth) {
     item m;
-    for (int n = uniform(0, 6); n > 0; --n) m.emplace(utf8_string(8), value(depth));
+    for (int n = uniform(0, 6); n > 0; --n) m.emplace((empty_names ? "" : "k") + utf8_string(8), value(depth));
     return m;
   }
+
+  /// Whether map keys may be empty: DynamoDB Local refuses an empty attribute name even in a
+  /// nested map ("Empty attribute name"), as the AWS naming rules say; dynalite accepts it.
+  bool empty_names = true;
 
  private:
   // One to five elements, duplicates dropped, as a set needs.

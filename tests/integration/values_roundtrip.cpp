@@ -65,10 +65,11 @@ TEST_CASE("dynalite stores and returns an item holding every type, unchanged") {
 
 TEST_CASE("dynalite round-trips random items") {
   test::random_items gen(20260101);
+  gen.empty_names = false;
   std::vector<item> rows;
   for (int i = 0; i < 150; ++i) {
     item row;
-    // DynamoDB refuses empty attribute names, so prefix the generated ones.
+    // DynamoDB refuses empty attribute names, so prefix the top-level ones.
     for (auto& [name, v] : gen.map(3)) row.emplace("a" + name, v);
     row["pk"] = "random-" + std::to_string(i);
     rows.push_back(std::move(row));

@@ -19,6 +19,20 @@ inline std::string name_placeholder(const std::string& attribute, std::map<std::
   return ph;
 }
 
+// `#dn0.#dn1[2]`: each name gets its placeholder, indexes stay literal.
+inline std::string path_placeholder(const std::vector<path_element>& path, std::map<std::string, std::string>& names) {
+  std::string out;
+  for (const auto& e : path) {
+    if (e.name.empty() && &e != &path.front()) {
+      out += "[" + std::to_string(e.index) + "]";
+      continue;
+    }
+    if (!out.empty()) out += '.';
+    out += name_placeholder(e.name, names);
+  }
+  return out;
+}
+
 inline std::string value_placeholder(const attribute_value& v, item& values) {
   std::string ph = ":dv" + std::to_string(values.size());
   while (values.count(ph)) ph += "_";
@@ -33,23 +47,23 @@ inline void render_into(std::string& out, const condition& c, std::map<std::stri
     // Placeholders are made one statement at a time: their numbering must not depend on the
     // unspecified evaluation order of operands.
     case k::compare:
-      out += name_placeholder(n.attribute, names);
+      out += path_placeholder(n.path, names);
       out += " " + n.op + " ";
       out += value_placeholder(n.values[0], values);
       break;
     case k::between:
-      out += name_placeholder(n.attribute, names);
+      out += path_placeholder(n.path, names);
       out += " BETWEEN ";
       out += value_placeholder(n.values[0], values);
       out += " AND ";
       out += value_placeholder(n.values[1], values);
       break;
     case k::begins_with:
-      out += "begins_with(" + name_placeholder(n.attribute, names);
+      out += "begins_with(" + path_placeholder(n.path, names);
       out += ", " + value_placeholder(n.values[0], values) + ")";
       break;
-    case k::exists: out += "attribute_exists(" + name_placeholder(n.attribute, names) + ")"; break;
-    case k::not_exists: out += "attribute_not_exists(" + name_placeholder(n.attribute, names) + ")"; break;
+    case k::exists: out += "attribute_exists(" + path_placeholder(n.path, names) + ")"; break;
+    case k::not_exists: out += "attribute_not_exists(" + path_placeholder(n.path, names) + ")"; break;
     case k::and_:
     case k::or_:
       out += "(";

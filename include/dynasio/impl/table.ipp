@@ -9,8 +9,10 @@
 #include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/detail/protocol/replies.hpp>
 #include <dynasio/detail/protocol/request_writer.hpp>
+#include <dynasio/detail/protocol/write_fields.hpp>
 #include <dynasio/detail/retry_policy.hpp>
 #include <dynasio/error.hpp>
+#include <dynasio/impl/pager.ipp>
 #include <dynasio/item_limits.hpp>
 #include <dynasio/table.hpp>
 
@@ -37,7 +39,13 @@ inline bool needs_key_roles(const key& k) {
   return false;
 }
 
+inline void check_limit(std::string_view op, const std::optional<std::int32_t>& limit) {
+  if (limit && *limit < 1)
+    throw error(errc::invalid_argument, std::string(op) + ": limit must be at least 1, not " + std::to_string(*limit));
+}
+
 inline std::string query_body(const std::string& table, const query_options& o) {
+  check_limit("query", o.limit);
   expression_context ctx{o.expression_attribute_names, o.expression_attribute_values};
   std::string key_cond = ctx.combine(o.key_condition, o.key_condition_expression);
   if (key_cond.empty()) throw error(errc::invalid_argument, "query: key_condition (or key_condition_expression) is required");
@@ -53,7 +61,27 @@ inline std::string query_body(const std::string& table, const query_options& o) 
   return w.finish();
 }
 
+// Segment, TotalSegments and max_in_flight; `parallel` when the caller runs every segment.
+inline void check_segments(std::string_view op, const scan_options& o, bool parallel_ok) {
+  const std::string who(op);
+  if (o.total_segments && (*o.total_segments < 1 || *o.total_segments > 1000000))
+    throw error(errc::invalid_argument, who + ": total_segments must be 1 to 1000000, not " + std::to_string(*o.total_segments));
+  if (o.segment && !o.total_segments) throw error(errc::invalid_argument, who + ": segment needs total_segments");
+  if (o.segment && (*o.segment < 0 || *o.segment >= *o.total_segments))
+    throw error(errc::invalid_argument, who + ": segment must be 0 to total_segments - 1 (" +
+                                            std::to_string(*o.total_segments - 1) + "), not " + std::to_string(*o.segment));
+  if (o.max_in_flight < 1)
+    throw error(errc::invalid_argument, who + ": max_in_flight must be at least 1, not " + std::to_string(o.max_in_flight));
+  const bool parallel = !o.segment && o.total_segments.value_or(1) > 1;
+  if (parallel && !parallel_ok)
+    throw error(errc::invalid_argument, who + ": total_segments without segment is a parallel scan: use scan_pages() or scan_all()");
+  if (parallel && o.exclusive_start_key)
+    throw error(errc::invalid_argument, who + ": a parallel scan starts every segment at its beginning: exclusive_start_key needs segment");
+}
+
 inline std::string scan_body(const std::string& table, const scan_options& o) {
+  check_limit("scan", o.limit);
+  check_segments("scan", o, false);
   expression_context ctx{o.expression_attribute_names, o.expression_attribute_values};
   std::string filter = ctx.combine(o.filter, o.filter_expression);
   request_writer w;
@@ -62,6 +90,7 @@ inline std::string scan_body(const std::string& table, const scan_options& o) {
   if (o.limit) w.integer("Limit", *o.limit);
   if (o.exclusive_start_key) w.item("ExclusiveStartKey", *o.exclusive_start_key);
   if (o.consistent_read) w.boolean("ConsistentRead", true);
+  if (o.segment) w.integer("Segment", *o.segment).integer("TotalSegments", *o.total_segments);
   return w.finish();
 }
 
@@ -83,11 +112,11 @@ DYNASIO_DECL boost::asio::awaitable<void> table::check_key(std::string_view oper
 DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::put_item(item item, put_options opts) {
   validate_item_size(item);
   if (item.empty()) throw error(errc::invalid_argument, "put_item: the item is empty");
-  detail::expression_context ctx{std::move(opts.expression_attribute_names), std::move(opts.expression_attribute_values)};
-  std::string cond = ctx.combine(opts.condition, opts.condition_expression);
   detail::request_writer w;
-  w.string("TableName", name_).item("Item", item).string("ConditionExpression", cond).names(ctx.names).values(ctx.values);
-  w.return_values(opts.return_values);
+  w.string("TableName", name_).item("Item", item);
+  detail::write_condition_fields(w, opts.condition, opts.condition_expression, std::move(opts.expression_attribute_names),
+                                 std::move(opts.expression_attribute_values));
+  w.return_values(opts.return_values).return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
   auto reply = co_await db_.call_raw("PutItem", w.finish());
   co_return detail::optional_item(reply, "Attributes");
 }
@@ -104,23 +133,21 @@ DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::get_item(key key
 
 DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::update_item(key key, update_options opts) {
   co_await check_key("update_item", key);
-  if (opts.update_expression.empty()) throw error(errc::invalid_argument, "update_item: update_expression is required");
-  detail::expression_context ctx{std::move(opts.expression_attribute_names), std::move(opts.expression_attribute_values)};
-  std::string cond = ctx.combine(opts.condition, opts.condition_expression);
   detail::request_writer w;
-  w.string("TableName", name_).item("Key", key).string("UpdateExpression", opts.update_expression);
-  w.string("ConditionExpression", cond).names(ctx.names).values(ctx.values).return_values(opts.return_values);
+  w.string("TableName", name_).item("Key", key);
+  detail::write_update_fields(w, opts, "update_item");
+  w.return_values(opts.return_values).return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
   auto reply = co_await db_.call_raw("UpdateItem", w.finish());
   co_return detail::optional_item(reply, "Attributes");
 }
 
 DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::delete_item(key key, delete_options opts) {
   co_await check_key("delete_item", key);
-  detail::expression_context ctx{std::move(opts.expression_attribute_names), std::move(opts.expression_attribute_values)};
-  std::string cond = ctx.combine(opts.condition, opts.condition_expression);
   detail::request_writer w;
-  w.string("TableName", name_).item("Key", key).string("ConditionExpression", cond).names(ctx.names).values(ctx.values);
-  w.return_values(opts.return_values);
+  w.string("TableName", name_).item("Key", key);
+  detail::write_condition_fields(w, opts.condition, opts.condition_expression, std::move(opts.expression_attribute_names),
+                                 std::move(opts.expression_attribute_values));
+  w.return_values(opts.return_values).return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
   auto reply = co_await db_.call_raw("DeleteItem", w.finish());
   co_return detail::optional_item(reply, "Attributes");
 }
@@ -149,12 +176,24 @@ DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::query_all(query_op
 
 DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::scan_all(scan_options opts) {
   std::vector<item> all;
-  for (;;) {
-    page p = co_await scan(opts);
-    std::move(p.items.begin(), p.items.end(), std::back_inserter(all));
-    if (!p.last_evaluated_key) co_return all;
-    opts.exclusive_start_key = std::move(p.last_evaluated_key);
-  }
+  dynasio::pager pages = scan_pages(std::move(opts));
+  while (std::optional<page> p = co_await pages.next()) std::move(p->items.begin(), p->items.end(), std::back_inserter(all));
+  co_return all;
+}
+
+DYNASIO_DECL dynasio::pager table::query_pages(query_options opts) {
+  (void)detail::query_body(name_, opts);  // refuse bad options now, not at the first next()
+  auto st = std::make_shared<detail::pager_state>(*this, true);
+  st->q = std::move(opts);
+  return dynasio::pager(std::move(st));
+}
+
+DYNASIO_DECL dynasio::pager table::scan_pages(scan_options opts) {
+  detail::check_limit("scan_pages", opts.limit);
+  detail::check_segments("scan_pages", opts, true);
+  auto st = std::make_shared<detail::pager_state>(*this, false);
+  st->s = std::move(opts);
+  return dynasio::pager(std::move(st));
 }
 
 DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::batch_get_item(std::vector<key> keys, bool consistent_read) {

@@ -26,6 +26,10 @@ struct write_options {
   item expression_attribute_values{};
   /// `none` or `all_old` (then the old item is returned).
   dynasio::return_values return_values = dynasio::return_values::none;
+  /// `ReturnValuesOnConditionCheckFailure`: `all_old` makes a failed condition's error carry
+  /// the item as it was (read it with condition_failed_item()).
+  dynasio::return_values_on_condition_check_failure return_values_on_condition_check_failure =
+      dynasio::return_values_on_condition_check_failure::none;
 };
 
 /// Options of table::put_item().

@@ -72,6 +72,15 @@ struct scan_options {
   std::optional<key> exclusive_start_key{};
   /// Strongly consistent read.
   bool consistent_read = false;
+  /// `TotalSegments` (1 to 1 000 000): with `segment`, scan only that segment of this many;
+  /// alone and above 1, scan_pages() and scan_all() run a parallel scan of every segment.
+  std::optional<std::int32_t> total_segments{};
+  /// `Segment` (0 to total_segments - 1): scan only this segment (one worker of a scan
+  /// spread over processes or machines).
+  std::optional<std::int32_t> segment{};
+  /// Segments scanned at once by a parallel scan (at least 1); each holds at most one page
+  /// waiting to be taken.
+  std::int32_t max_in_flight = 4;
 };
 
 }  // namespace dynasio

@@ -8,6 +8,7 @@
 #include <dynasio/attribute_value.hpp>
 #include <dynasio/expression.hpp>
 #include <dynasio/operations/return_values.hpp>
+#include <dynasio/update_expression.hpp>
 
 #include <optional>
 #include <string>
@@ -16,7 +17,10 @@ namespace dynasio {
 
 /// Options of table::update_item().
 struct update_options {
-  /// The UpdateExpression, e.g. "SET #q = :q"; required.
+  /// The update, built with placeholders generated (`UpdateExpression`); this or
+  /// update_expression is required.
+  std::optional<dynasio::update_expression> update{};
+  /// A hand-written `UpdateExpression`, e.g. "SET #q = :q"; not together with `update`.
   std::string update_expression{};
   /// A condition built with attr(); its placeholders are generated.
   std::optional<dynasio::condition> condition{};
@@ -28,6 +32,10 @@ struct update_options {
   item expression_attribute_values{};
   /// What to return; update_item() returns it when not `none`.
   dynasio::return_values return_values = dynasio::return_values::none;
+  /// `ReturnValuesOnConditionCheckFailure`: `all_old` makes a failed condition's error carry
+  /// the item as it was (read it with condition_failed_item()).
+  dynasio::return_values_on_condition_check_failure return_values_on_condition_check_failure =
+      dynasio::return_values_on_condition_check_failure::none;
 };
 
 }  // namespace dynasio

@@ -61,6 +61,24 @@ class request_writer {
     static constexpr const char* names[] = {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"};
     return rv == dynasio::return_values::none ? *this : string("ReturnValues", names[static_cast<int>(rv)]);
   }
+  request_writer& return_values_on_condition_check_failure(dynasio::return_values_on_condition_check_failure v) {
+    return v == dynasio::return_values_on_condition_check_failure::none
+               ? *this
+               : string("ReturnValuesOnConditionCheckFailure", "ALL_OLD");
+  }
+  request_writer& return_consumed_capacity(dynasio::return_consumed_capacity v) {
+    static constexpr const char* names[] = {"NONE", "TOTAL", "INDEXES"};
+    return v == dynasio::return_consumed_capacity::none ? *this
+                                                         : string("ReturnConsumedCapacity", names[static_cast<int>(v)]);
+  }
+  /// `k` with an already serialized JSON value (a nested object or array).
+  request_writer& raw(std::string_view k, std::string_view json) {
+    key(k);
+    out_ += json;
+    return *this;
+  }
+  /// True when nothing has been written yet.
+  bool empty() const noexcept { return out_.size() == 1; }
   std::string finish() {
     out_ += '}';
     return std::move(out_);

@@ -67,6 +67,12 @@ DYNASIO_DECL error_info parse_error_reply(const reply_view& reply, const credent
     if (!m) m = string_of("Message");
     if (m) d.message = std::string(*m);
     redact(d.message, creds);
+    // The structured part of an error (a transaction's CancellationReasons, the old item of a
+    // failed condition) rides along for transaction_canceled and condition_failed_item().
+    if (o.contains("CancellationReasons") || o.contains("Item")) {
+      d.details = std::string(reply.body);
+      redact(d.details, creds);
+    }
   }
   service_errc code = d.type.empty() ? service_errc::unknown : service_errc_from_type(d.type);
   if (code == service_errc::unknown && d.http_status >= 500)

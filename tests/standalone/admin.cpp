@@ -1,0 +1,1 @@
+#include <dynasio/admin.hpp>

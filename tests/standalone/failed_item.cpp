@@ -1,0 +1,1 @@
+#include <dynasio/failed_item.hpp>

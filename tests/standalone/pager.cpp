@@ -1,0 +1,1 @@
+#include <dynasio/pager.hpp>

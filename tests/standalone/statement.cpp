@@ -1,0 +1,1 @@
+#include <dynasio/statement.hpp>

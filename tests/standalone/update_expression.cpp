@@ -1,0 +1,1 @@
+#include <dynasio/update_expression.hpp>
