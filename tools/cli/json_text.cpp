@@ -82,7 +82,7 @@ class reader {
   }
 
   json_node value(int depth) {
-    if (depth > max_depth) fail("nesting deeper than 64 levels");
+    if (depth >= max_depth) fail("nesting deeper than 64 levels");
     json_node n;
     n.offset = pos_;
     if (at_end()) fail("unexpected end of line (expected a JSON value)");
