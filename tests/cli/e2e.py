@@ -138,7 +138,7 @@ def test_last_writer_wins_200k():
         lines.append(f'{{"id":"{key}","n":{n},"pad":"{"x" * (n % 7)}"}}')
     src = write_lines("repeated.jsonl", lines)
     t = table_name("lww")
-    _, _, err = run("load", "--table", t, "--create", "id:S", "--key", "id", "--progress", "none", src, check=0)
+    _, _, err = run("load", "--table", t, "--create", "id:S", "--key", "id", src, check=0)
     expect("200000 lines read" in err, f"summary counts the lines: {err}")
     got = {k: int(v["n"]) for k, v in by_id(dump(t, "--segments", "4")).items()}
     expect(got == want, f"last writer wins: {len(got)} items, {sum(got.get(k) != v for k, v in want.items())} differ")
@@ -248,7 +248,7 @@ def test_failed_items_and_throttling():
         src = write_lines("poison.jsonl", lines)
         failed = path("poison-failed.jsonl")
         endpoint = f"http://127.0.0.1:{server.server_address[1]}"
-        status, _, err = run("load", "--table", "fake", "--key", "id", "--failed", failed, "--progress", "none",
+        status, _, err = run("load", "--table", "fake", "--key", "id", "--failed", failed, "--progress", "lines",
                              "--max-in-flight", "1", src, endpoint=endpoint)
         expect(status == 1, f"some items failed: status {status}: {err}")
         summary = err.strip().splitlines()[-1]
@@ -290,7 +290,7 @@ def test_sink_steps():
     ]
     src = write_lines("changes.jsonl", lines)
     _, _, err = run("sink", "--table", t, "--key", "id", "--init-mode", "create_if_not_exists", src, check=0)
-    expect("3 commits" in err, f"one commit per time: {err}")
+    expect("3 steps committed" in err, f"one commit per time: {err}")
     got = {k: int(v["qty"]) for k, v in by_id(dump(t)).items()}
     expect(got == {"a": 2, "c": 3, "d": 4}, f"mirrored state: {got}")
     # A bad line: the steps before its own are committed, nothing of its step.
@@ -299,7 +299,7 @@ def test_sink_steps():
     src = write_lines("changes-bad.jsonl", bad)
     status, _, err = run("sink", "--table", t2, "--key", "id", "--init-mode", "create_if_not_exists",
                          "--progress", "none", src)
-    expect(status == 2 and f"{src}:5:39: \"diff\" must be 1 or -1" in err, f"{status}: {err}")
+    expect(status == 2 and f"{src}:5:31: \"diff\" must be 1 or -1" in err, f"{status}: {err}")
     got = {k: int(v["qty"]) for k, v in by_id(dump(t2)).items()}
     expect(got == {"a": 1, "b": 1, "c": 1}, f"only the first step: {got}")
 

@@ -124,6 +124,7 @@ class reader {
     }
     for (;;) {
       skip_ws();
+      if (at_end()) fail("unexpected end of line (expected a member name)");
       if (peek() != '"') fail("expected a member name in double quotes");
       const std::size_t key_at = pos_;
       std::string key = string();

@@ -59,6 +59,7 @@ struct sink_run {
   std::optional<dynasio::sink> out;
   std::uint64_t rows_done = 0;
   std::uint64_t failed = 0;
+  std::uint64_t steps = 0;
   bool done = false;
 };
 
@@ -101,6 +102,7 @@ asio::awaitable<int> mirror(sink_options o, client_config cfg) {
                      f.message.c_str());
     }
     run.rows_done += step.size();
+    ++run.steps;
     step.clear();
   };
   const auto body = [&]() -> asio::awaitable<void> {
@@ -136,8 +138,9 @@ asio::awaitable<int> mirror(sink_options o, client_config cfg) {
   sum.failed = run.failed;
   sum.retries = st.retries;
   if (mode != progress_mode::none)
-    std::fprintf(stderr, "%s, %llu commits\n", format_summary("sink", "written", sum, meter::clock::now() - start).c_str(),
-                 static_cast<unsigned long long>(st.commits));
+    std::fprintf(stderr, "%s, %llu steps committed\n",
+                 format_summary("sink", "written", sum, meter::clock::now() - start).c_str(),
+                 static_cast<unsigned long long>(run.steps));
   if (stopped) co_return exit_usage;
   co_return run.failed > 0 ? exit_failed_items : exit_ok;
 }
