@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libboost1.81-dev libboost-json1.81-dev libssl-dev doctest-dev cmake ninja-build g++ pkg-config)
+packages=(libboost1.81-dev libboost-json1.81-dev libssl-dev zlib1g-dev doctest-dev cmake ninja-build g++ pkg-config python3)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()

@@ -94,6 +94,30 @@ int run_command(std::string_view name, std::function<asio::awaitable<int>()> com
   return code;
 }
 
+int run_subcommand(std::string_view name, const std::vector<std::string>& words, std::vector<option_spec> options,
+                   std::size_t max_positionals, const char* help,
+                   const std::function<command_body(const parsed_args&)>& prepare) {
+  command_body body;
+  client_config cfg;
+  try {
+    const parsed_args a = parse_args(words, with_common_options(std::move(options)), max_positionals);
+    if (a.has("--help")) {
+      std::fputs(help, stdout);
+      return exit_ok;
+    }
+    body = prepare(a);
+    cfg = make_client_config(a);
+  } catch (const usage_error& e) {
+    return report_usage_error(name, e.what());
+  } catch (const std::invalid_argument& e) {
+    return report_usage_error(name, e.what());
+  } catch (const dynasio::error& e) {
+    std::fprintf(stderr, "%.*s: configuration: %s\n", static_cast<int>(name.size()), name.data(), e.what());
+    return exit_usage;
+  }
+  return run_command(name, [&]() { return body(std::move(cfg)); });
+}
+
 int report_usage_error(std::string_view name, std::string_view message) {
   std::fprintf(stderr, "%.*s: %.*s\nTry '%.*s --help'.\n", static_cast<int>(name.size()), name.data(),
                static_cast<int>(message.size()), message.data(), static_cast<int>(name.size()), name.data());

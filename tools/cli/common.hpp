@@ -42,6 +42,19 @@ boost::asio::awaitable<void> with_progress(boost::asio::awaitable<void> work, me
 /// exceptions escaping it are printed as "<name>: <what>" and give exit_usage.
 int run_command(std::string_view name, std::function<boost::asio::awaitable<int>()> command);
 
+/// A subcommand's work, once its options are read: runs with the client configuration.
+using command_body = std::function<boost::asio::awaitable<int>(client_config)>;
+
+/**
+ * The frame of a network subcommand: parses `words` against `options` (plus the common ones),
+ * prints `help` for --help, calls `prepare` to read the options (it throws usage_error for a
+ * bad one), builds the client configuration and runs the body. Usage and configuration errors
+ * are printed and give exit_usage.
+ */
+int run_subcommand(std::string_view name, const std::vector<std::string>& words, std::vector<option_spec> options,
+                   std::size_t max_positionals, const char* help,
+                   const std::function<command_body(const parsed_args&)>& prepare);
+
 /// Prints "<name>: <message>" and the hint to run --help; returns exit_usage.
 int report_usage_error(std::string_view name, std::string_view message);
 

@@ -34,7 +34,8 @@ Writes every item of table T as one JSON line, with Scan (a parallel scan with -
                          for sets; ddb: DynamoDB JSON, {"Item": {...}} per line
   --out FILE|-           where to write (default: standard output)
   --progress auto|bar|lines|none
-                         progress on stderr (auto: a bar on a terminal, else a line every 5 s)
+                         progress on stderr, then a summary (auto: a bar on a terminal, else a
+                         line every 5 s; none: neither progress nor summary)
   --endpoint URL, --region R
                          override AWS_ENDPOINT_URL_DYNAMODB / AWS_REGION
 
@@ -165,31 +166,16 @@ asio::awaitable<int> dump(dump_options o, client_config cfg) {
 }  // namespace
 
 int run_dump(const std::vector<std::string>& words) {
-  dump_options o;
-  client_config cfg;
-  try {
-    const parsed_args a = parse_args(words, with_common_options({{"--table"}, {"--segments"}, {"--format"}, {"--out"}, {"--progress"}}), 0);
-    if (a.has("--help")) {
-      std::fputs(dump_help, stdout);
-      return exit_ok;
-    }
-    o.table = a.required("--table");
-    o.segments = static_cast<unsigned>(a.get_uint("--segments", 1, 1, 1000));
-    try {
-      o.format = parse_line_format(a.get("--format", "json"));
-      o.progress = parse_progress_mode(a.get("--progress", "auto"));
-    } catch (const std::invalid_argument& e) {
-      throw usage_error(e.what());
-    }
-    o.out = a.get("--out", "-");
-    cfg = make_client_config(a);
-  } catch (const usage_error& e) {
-    return report_usage_error("dynasio dump", e.what());
-  } catch (const dynasio::error& e) {
-    std::fprintf(stderr, "dynasio dump: configuration: %s\n", e.what());
-    return exit_usage;
-  }
-  return run_command("dynasio dump", [&]() { return dump(std::move(o), std::move(cfg)); });
+  return run_subcommand("dynasio dump", words, {{"--table"}, {"--segments"}, {"--format"}, {"--out"}, {"--progress"}}, 0,
+                        dump_help, [](const parsed_args& a) -> command_body {
+                          dump_options o;
+                          o.table = a.required("--table");
+                          o.segments = static_cast<unsigned>(a.get_uint("--segments", 1, 1, 1000));
+                          o.format = parse_line_format(a.get("--format", "json"));
+                          o.progress = parse_progress_mode(a.get("--progress", "auto"));
+                          o.out = a.get("--out", "-");
+                          return [o](client_config cfg) { return dump(o, std::move(cfg)); };
+                        });
 }
 
 }  // namespace dynasio::cli

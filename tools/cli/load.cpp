@@ -42,7 +42,8 @@ A gzip-compressed FILE (or stream) is read as it is.
   --on-error stop|skip   a bad line: stop (default: write the lines before it, exit 2) or
                          skip it (to --failed; exit 1 at the end)
   --progress auto|bar|lines|none
-                         progress on stderr (auto: a bar on a terminal, else a line every 5 s)
+                         progress on stderr, then a summary (auto: a bar on a terminal, else a
+                         line every 5 s; none: neither progress nor summary)
   --endpoint URL, --region R
                          override AWS_ENDPOINT_URL_DYNAMODB / AWS_REGION (configuration is
                          otherwise read as the AWS SDKs do: AWS_* variables, ~/.aws files)
@@ -77,12 +78,8 @@ load_options read_options(const parsed_args& a) {
     for (std::size_t i = 0; same && i < o.key.size(); ++i) same = o.key[i] == o.create[i].name;
     if (!same) throw usage_error("--key and --create name different key attributes");
   }
-  try {
-    o.format = parse_line_format(a.get("--format", "json"));
-    o.progress = parse_progress_mode(a.get("--progress", "auto"));
-  } catch (const std::invalid_argument& e) {
-    throw usage_error(e.what());
-  }
+  o.format = parse_line_format(a.get("--format", "json"));
+  o.progress = parse_progress_mode(a.get("--progress", "auto"));
   o.flush_amount = a.get_uint("--flush-amount", 25, 1, 25);
   o.max_in_flight = a.get_uint("--max-in-flight", 8, 1, 256);
   o.failed_path = a.get("--failed");
@@ -273,27 +270,12 @@ asio::awaitable<int> load(load_options o, client_config cfg) {
 }  // namespace
 
 int run_load(const std::vector<std::string>& words) {
-  parsed_args a;
-  load_options o;
-  client_config cfg;
-  try {
-    a = parse_args(words,
-                   with_common_options({{"--table"}, {"--key"}, {"--create"}, {"--format"}, {"--flush-amount"},
-                                        {"--max-in-flight"}, {"--failed"}, {"--on-error"}, {"--progress"}}),
-                   1);
-    if (a.has("--help")) {
-      std::fputs(load_help, stdout);
-      return exit_ok;
-    }
-    o = read_options(a);
-    cfg = make_client_config(a);
-  } catch (const usage_error& e) {
-    return report_usage_error("dynasio load", e.what());
-  } catch (const dynasio::error& e) {
-    std::fprintf(stderr, "dynasio load: configuration: %s\n", e.what());
-    return exit_usage;
-  }
-  return run_command("dynasio load", [&]() { return load(std::move(o), std::move(cfg)); });
+  return run_subcommand("dynasio load", words,
+                        {{"--table"}, {"--key"}, {"--create"}, {"--format"}, {"--flush-amount"}, {"--max-in-flight"},
+                         {"--failed"}, {"--on-error"}, {"--progress"}},
+                        1, load_help, [](const parsed_args& a) -> command_body {
+                          return [o = read_options(a)](client_config cfg) { return load(o, std::move(cfg)); };
+                        });
 }
 
 }  // namespace dynasio::cli

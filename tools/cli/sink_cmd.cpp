@@ -34,7 +34,8 @@ Pathway's JSON Lines output, so `pathway ... | dynasio sink ...` keeps a table i
                          (on-demand) unless it exists; replace: drop and recreate it
   --format json|ddb      the columns as plain JSON (default) or DynamoDB JSON
   --progress auto|bar|lines|none
-                         progress on stderr (auto: a bar on a terminal, else a line every 5 s)
+                         progress on stderr, then a summary (auto: a bar on a terminal, else a
+                         line every 5 s; none: neither progress nor summary)
   --endpoint URL, --region R
                          override AWS_ENDPOINT_URL_DYNAMODB / AWS_REGION
 
@@ -148,37 +149,22 @@ asio::awaitable<int> mirror(sink_options o, client_config cfg) {
 }  // namespace
 
 int run_sink(const std::vector<std::string>& words) {
-  sink_options o;
-  client_config cfg;
-  try {
-    const parsed_args a =
-        parse_args(words, with_common_options({{"--table"}, {"--key"}, {"--init-mode"}, {"--format"}, {"--progress"}}), 1);
-    if (a.has("--help")) {
-      std::fputs(sink_help, stdout);
-      return exit_ok;
-    }
-    o.table = a.required("--table");
-    o.key = parse_key_attributes(a.required("--key"), "--key", false);
-    try {
-      o.mode = init_mode_from_string(a.get("--init-mode", "default"));
-    } catch (const dynasio::error&) {
-      throw usage_error("--init-mode takes default, create_if_not_exists or replace, not '" + a.get("--init-mode") + "'");
-    }
-    try {
-      o.format = parse_line_format(a.get("--format", "json"));
-      o.progress = parse_progress_mode(a.get("--progress", "auto"));
-    } catch (const std::invalid_argument& e) {
-      throw usage_error(e.what());
-    }
-    if (!a.positionals.empty()) o.input = a.positionals[0];
-    cfg = make_client_config(a);
-  } catch (const usage_error& e) {
-    return report_usage_error("dynasio sink", e.what());
-  } catch (const dynasio::error& e) {
-    std::fprintf(stderr, "dynasio sink: configuration: %s\n", e.what());
-    return exit_usage;
-  }
-  return run_command("dynasio sink", [&]() { return mirror(std::move(o), std::move(cfg)); });
+  return run_subcommand("dynasio sink", words, {{"--table"}, {"--key"}, {"--init-mode"}, {"--format"}, {"--progress"}}, 1,
+                        sink_help, [](const parsed_args& a) -> command_body {
+                          sink_options o;
+                          o.table = a.required("--table");
+                          o.key = parse_key_attributes(a.required("--key"), "--key", false);
+                          try {
+                            o.mode = init_mode_from_string(a.get("--init-mode", "default"));
+                          } catch (const dynasio::error&) {
+                            throw usage_error("--init-mode takes default, create_if_not_exists or replace, not '" +
+                                              a.get("--init-mode") + "'");
+                          }
+                          o.format = parse_line_format(a.get("--format", "json"));
+                          o.progress = parse_progress_mode(a.get("--progress", "auto"));
+                          if (!a.positionals.empty()) o.input = a.positionals[0];
+                          return [o](client_config cfg) { return mirror(o, std::move(cfg)); };
+                        });
 }
 
 }  // namespace dynasio::cli
