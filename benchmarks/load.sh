@@ -19,23 +19,9 @@ python3 -c 'import boto3' 2>/dev/null || { echo "load.sh: python3 cannot import 
 items=${ITEMS:-1000000}
 
 tmp=$(mktemp -d)
-endpoint_pid=""
-cleanup() {
-  [[ -n $endpoint_pid ]] && kill "$endpoint_pid" 2>/dev/null && wait "$endpoint_pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$endpoint_bin" --duration-limit 3600 >"$tmp/endpoint.out" 2>&1 &
-endpoint_pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(sed -n 's/^port=//p' "$tmp/endpoint.out")
-  [[ -n $port ]] && break
-  sleep 0.1
-done
-[[ -n $port ]] || { echo "load.sh: the endpoint did not print its port" >&2; exit 1; }
-url=http://127.0.0.1:$port
+source "$root/benchmarks/stub_endpoint.sh"
+trap 'stop_stub_endpoint; rm -rf "$tmp"' EXIT
+start_stub_endpoint "$endpoint_bin" "$tmp"
 
 # The file: a string key, a number, a 100-byte string, a nested map and a list, as one line each.
 python3 - "$tmp/items.jsonl" "$items" <<'PY'
@@ -48,10 +34,6 @@ with open(path, "w") as f:
                 f'"meta":{{"ok":true,"tags":["a","b"]}}}}\n')
 PY
 size=$(stat -c %s "$tmp/items.jsonl")
-
-reset() { curl -sf -X POST "$url/reset" >/dev/null; }
-counted() { curl -sf "$url/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"])'; }
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIDBENCHMARK AWS_SECRET_ACCESS_KEY=benchmark-secret
 status=0
