@@ -37,8 +37,9 @@ A gzip-compressed FILE (or stream) is read as it is.
                          ddb: DynamoDB JSON, {"id": {"S": "1"}} or {"Item": {...}} per line
   --flush-amount N       items per BatchWriteItem call, 1..25 (default 25)
   --max-in-flight N      BatchWriteItem calls at once (default 8)
-  --failed FILE          write every line that was not written here, as a JSON line with
-                         its reason in "$error"; load reads such a file back as it is
+  --failed FILE          write every item that was not written here, as its line plus its
+                         reason in "$error" (a bad line: {"$error": ..., "$text": "<line>"});
+                         load reads such a file back as it is
   --on-error stop|skip   a bad line: stop (default: write the lines before it, exit 2) or
                          skip it (to --failed; exit 1 at the end)
   --progress auto|bar|lines|none
