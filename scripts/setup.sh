@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libboost1.81-dev libboost-json1.81-dev libssl-dev doctest-dev cmake ninja-build g++ pkg-config
-  openjdk-17-jre-headless)
+packages=(libboost1.81-dev libboost-json1.81-dev libssl-dev zlib1g-dev doctest-dev cmake ninja-build g++ pkg-config
+  python3 openjdk-17-jre-headless)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
