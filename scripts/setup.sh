@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libboost1.81-dev libboost-json1.81-dev libssl-dev doctest-dev cmake ninja-build g++ pkg-config)
+# clang builds the sanitizer preset; its ASan/UBSan runtimes are a separate package on Debian 12.
+packages=(libboost1.81-dev libboost-json1.81-dev libssl-dev doctest-dev cmake ninja-build g++ clang libclang-rt-14-dev
+  pkg-config)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
