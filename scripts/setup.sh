@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# clang builds the sanitizer preset; its ASan/UBSan runtimes are a separate package on Debian 12.
+# clang builds the sanitizer preset (its ASan/UBSan runtimes are a separate package on Debian 12);
+# clang-format is for scripts/format.sh.
 packages=(libboost1.81-dev libboost-json1.81-dev libssl-dev doctest-dev cmake ninja-build g++ clang libclang-rt-14-dev
-  pkg-config)
+  clang-format pkg-config)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
