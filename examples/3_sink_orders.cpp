@@ -1,4 +1,4 @@
-// Example 2: mirror a change stream into a DynamoDB table with dynasio::sink.
+// Example 3: mirror a change stream into a DynamoDB table with dynasio::sink.
 //
 // A change stream describes a table by its changes: `+1` adds a row, `-1` retracts one, and an
 // update is the pair (`-1` old row, `+1` new row). Here orders are created, updated and

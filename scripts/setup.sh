@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libboost1.81-dev libboost-json1.81-dev libssl-dev zlib1g-dev doctest-dev cmake ninja-build g++ pkg-config
-  python3 openjdk-17-jre-headless)
+# clang builds the sanitizer preset and the fuzzers (its ASan/UBSan runtimes are a separate
+# package on Debian 12); clang-format is for scripts/format.sh; Java 17 runs DynamoDB Local.
+packages=(libboost1.81-dev libboost-json1.81-dev libssl-dev zlib1g-dev doctest-dev cmake ninja-build g++ clang
+  libclang-rt-14-dev clang-format pkg-config python3 openjdk-17-jre-headless)
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()

@@ -119,6 +119,9 @@ TEST_CASE("client tls: the server certificate is accepted with its CA in ca_file
   fake_tls_endpoint ep(ioc.get_executor(), {ok(), ok()});
   run_coro(ioc, stop_when_done(ep, accepted(ep, {.trust_test_ca = true})));
   CHECK(ep.failures().empty());
+  // An IP address is never sent as a server name (RFC 6066, section 3).
+  REQUIRE_FALSE(ep.server_names().empty());
+  for (const std::string& name : ep.server_names()) CHECK(name == "");
 }
 
 TEST_CASE("client tls: the server certificate is accepted by host name, with SNI") {
@@ -126,6 +129,8 @@ TEST_CASE("client tls: the server certificate is accepted by host name, with SNI
   fake_tls_endpoint ep(ioc.get_executor(), {ok(), ok()}, server_cert::localhost, "localhost");
   run_coro(ioc, stop_when_done(ep, accepted(ep, {.trust_test_ca = true})));
   CHECK(ep.failures().empty());
+  REQUIRE_FALSE(ep.server_names().empty());
+  for (const std::string& name : ep.server_names()) CHECK(name == "localhost");
 }
 
 TEST_CASE("client tls: a certificate for another host name is refused even with its CA") {

@@ -1,1 +1,0 @@
-#include <dynasio/attribute_value.hpp>

@@ -1,1 +1,0 @@
-#include <dynasio/batch_writer.hpp>

@@ -1,1 +1,0 @@
-#include <dynasio/is_retryable.hpp>

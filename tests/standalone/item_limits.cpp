@@ -1,1 +1,0 @@
-#include <dynasio/item_limits.hpp>

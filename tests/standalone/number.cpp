@@ -1,1 +1,0 @@
-#include <dynasio/number.hpp>

@@ -1,1 +1,0 @@
-#include <dynasio/sigv4/signer.hpp>
