@@ -166,8 +166,11 @@ inline void sink_impl::restore(std::vector<write_request>& requests, std::size_t
 inline boost::asio::awaitable<void> sink_impl::commit() {
   if (closed_) throw error(errc::closed, who_ + ": commit() after close()");
   const std::size_t events = step_.events();
-  std::vector<write_request> requests = step_.take();
+  sink_step::taken step = step_.take();
+  std::vector<write_request> requests = std::move(step.requests);
   stats_.rows_coalesced += events - requests.size();
+  stats_.key_conflicts += step.conflicts.size();
+  if (!step.conflicts.empty()) log(log_level::warning, describe_conflicts(step.conflicts));
   std::vector<failed_request> failed;
   std::size_t next = 0;
   try {
