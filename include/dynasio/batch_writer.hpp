@@ -32,8 +32,7 @@ struct batch_metrics {
   std::size_t items = 0;
   /// Requests DynamoDB returned in UnprocessedItems.
   std::size_t unprocessed = 0;
-  /// Retries the client made for this call (throttling, 5xx, dropped connections). The client
-  /// counts retries for all its calls: when calls overlap they are shared out approximately.
+  /// Retries the client made for this call (throttling, 5xx, dropped connections).
   std::size_t retries = 0;
   /// Throttling replies among those retries, plus one if the call itself failed throttled.
   std::size_t throttles = 0;
@@ -47,8 +46,7 @@ struct batch_stats {
   std::uint64_t requests_sent = 0;
   /// Put and delete requests acknowledged by DynamoDB.
   std::uint64_t items_written = 0;
-  /// Call-level retries made by the client while the writer's calls were out (exact when the
-  /// client is not used by anything else meanwhile).
+  /// Call-level retries the client made for this writer's calls.
   std::uint64_t retries = 0;
   /// Requests re-sent after DynamoDB returned them in UnprocessedItems.
   std::uint64_t unprocessed_resent = 0;

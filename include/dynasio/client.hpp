@@ -24,7 +24,8 @@ namespace dynasio {
 class table;
 namespace detail {
 class client_impl;
-}
+struct access;
+}  // namespace detail
 
 /// Counters of one client, for tests and metrics.
 struct client_stats {
@@ -107,18 +108,20 @@ class client {
     return wait_for_table(std::move(name), false, timeout);
   }
 
-  /// @cond internal
-  const std::shared_ptr<detail::client_impl>& impl() const noexcept { return impl_; }
-  /// @endcond
-
  private:
+  friend struct detail::access;
   DYNASIO_DECL boost::asio::awaitable<void> wait_for_table(std::string name, bool want_exists,
                                                           std::chrono::milliseconds timeout);
 
   std::shared_ptr<detail::client_impl> impl_;
+  // Starts every line this handle logs (the sink's name); copies made from it keep it.
+  std::string log_prefix_;
 };
 
 }  // namespace dynasio
+
+// client::table() returns a table: including client.hpp alone is enough to call it.
+#include <dynasio/table.hpp>
 
 #ifdef DYNASIO_HEADER_ONLY
 #include <dynasio/impl/client.ipp>

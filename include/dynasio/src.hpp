@@ -16,6 +16,7 @@
 #include <dynasio/impl/base64.ipp>
 #include <dynasio/impl/batch_fsm.ipp>
 #include <dynasio/impl/batch_writer.ipp>
+#include <dynasio/impl/call_fsm.ipp>
 #include <dynasio/impl/client.ipp>
 #include <dynasio/impl/config.ipp>
 #include <dynasio/impl/error.ipp>
@@ -26,6 +27,8 @@
 #include <dynasio/impl/json_reader.ipp>
 #include <dynasio/impl/json_writer.ipp>
 #include <dynasio/impl/number.ipp>
+#include <dynasio/impl/protocol/error_reply.ipp>
+#include <dynasio/impl/protocol/replies.ipp>
 #include <dynasio/impl/sets.ipp>
 #include <dynasio/impl/sink.ipp>
 #include <dynasio/impl/sink_keys.ipp>

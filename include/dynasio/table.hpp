@@ -17,8 +17,10 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dynasio {
@@ -93,8 +95,13 @@ class table {
   dynasio::batch_writer batch_writer(batch_options opts = {}) { return dynasio::batch_writer(db_, name_, std::move(opts)); }
 
  private:
+  // Validates a key before sending; may learn which attribute is the sort key (see .ipp).
+  DYNASIO_DECL boost::asio::awaitable<void> check_key(std::string_view operation, const key& k);
+
   dynasio::client db_;
   std::string name_;
+  // The key schema, once check_key() needed it; shared by copies of this handle.
+  std::shared_ptr<std::optional<table_schema>> schema_ = std::make_shared<std::optional<table_schema>>();
 };
 
 inline table client::table(std::string name) { return dynasio::table(*this, std::move(name)); }

@@ -266,3 +266,115 @@ TEST_CASE("batch_fsm: a dropped connection is retried whatever its code; cancell
   id = fsm.next_batch(*fsm.next_due(), true);
   CHECK(fsm.on_call_failed(id, std::make_error_code(std::errc::operation_canceled), "cancelled", t0).failed == 1);
 }
+
+// --- When the writer acts: resume() and its actions ------------------------------------------
+
+namespace {
+
+// "send(a/0 b/0)", "alarm(+150ms)" or "none", relative to t0.
+std::string act(batch_fsm& fsm, batch_clock::time_point now) {
+  const batch_action a = fsm.resume(now);
+  switch (a.what) {
+    case batch_action::kind::none: return "none";
+    case batch_action::kind::send: return "send(" + show(fsm, a.id) + ")";
+    case batch_action::kind::alarm:
+      return "alarm(+" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(a.at - t0).count()) +
+             "ms)";
+  }
+  return "?";
+}
+
+// Every action resume() gives until none, joined.
+std::string drain_actions(batch_fsm& fsm, batch_clock::time_point now) {
+  std::string s;
+  for (std::string a = act(fsm, now);; a = act(fsm, now)) {
+    s += (s.empty() ? "" : " ") + a;
+    if (a == "none") return s;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("batch_fsm resume: at most max_in_flight calls; a completed call frees a slot") {
+  auto c = cfg(1);
+  c.max_in_flight = 2;
+  batch_fsm fsm(c);
+  for (const char* k : {"a", "b", "c", "d"}) fsm.add(put(k));
+  CHECK(drain_actions(fsm, t0) == "send(a/0) send(b/0) none");
+  CHECK(fsm.calls_in_flight() == 2);
+  auto first = fsm.in_flight(1) ? 1u : 0u;
+  REQUIRE(first == 1);
+  fsm.on_reply(1, {}, t0);
+  CHECK(drain_actions(fsm, t0) == "send(c/0) none");
+  fsm.on_reply(2, {}, t0);
+  fsm.on_reply(3, {}, t0);
+  CHECK(drain_actions(fsm, t0) == "send(d/0) none");
+}
+
+TEST_CASE("batch_fsm resume: a partial call goes out only while a drain runs") {
+  batch_fsm fsm(cfg(3));
+  fsm.add(put("a"));
+  fsm.add(put("b"));
+  CHECK(drain_actions(fsm, t0) == "none");
+  CHECK_FALSE(fsm.draining());
+  fsm.begin_drain();
+  fsm.begin_drain();  // flush() and close() at once
+  CHECK(drain_actions(fsm, t0) == "send(a/0 b/0) none");
+  fsm.end_drain();
+  CHECK(fsm.draining());
+  fsm.end_drain();
+  fsm.add(put("c"));
+  CHECK(drain_actions(fsm, t0) == "none");
+}
+
+TEST_CASE("batch_fsm resume: backpressure holds producers while a full call is buffered") {
+  auto c = cfg(2);
+  c.max_in_flight = 1;
+  batch_fsm fsm(c);
+  fsm.add(put("a"));
+  CHECK_FALSE(fsm.must_wait());
+  fsm.add(put("b"));
+  CHECK(drain_actions(fsm, t0) == "send(a/0 b/0) none");
+  CHECK_FALSE(fsm.must_wait());
+  fsm.add(put("c"));
+  fsm.add(put("d"));
+  CHECK(drain_actions(fsm, t0) == "none");  // the only slot is busy
+  CHECK(fsm.must_wait());
+  fsm.on_reply(1, {}, t0);
+  CHECK(drain_actions(fsm, t0) == "send(c/0 d/0) none");
+  CHECK_FALSE(fsm.must_wait());
+}
+
+TEST_CASE("batch_fsm resume: one alarm per due re-send, none while every slot is busy") {
+  auto c = cfg(1);
+  c.max_in_flight = 1;
+  c.min_delay = 200ms;  // jitter of the first retry is at most base_delay (100 ms): the pause is 200 ms
+  batch_fsm fsm(c);
+  fsm.add(put("a"));
+  CHECK(drain_actions(fsm, t0) == "send(a/0) none");
+  fsm.on_reply(1, {true}, t0);  // returned unprocessed: a re-send waits
+  CHECK(drain_actions(fsm, t0) == "alarm(+200ms) none");
+  CHECK(drain_actions(fsm, t0) == "none");  // the same alarm is not set twice
+  fsm.add(put("b"));
+  CHECK(drain_actions(fsm, t0) == "send(b/0) none");
+  CHECK(drain_actions(fsm, t0) == "none");  // the slot is busy: no alarm either
+  fsm.on_alarm(t0 + 200ms);
+  fsm.on_reply(2, {}, t0 + 10ms);
+  CHECK(drain_actions(fsm, t0 + 200ms) == "send(a/0) none");
+}
+
+TEST_CASE("batch_fsm resume: an abandoned writer sends nothing and sets no alarm") {
+  batch_fsm fsm(cfg(1));
+  fsm.add(put("a"));
+  fsm.abandon();
+  CHECK(fsm.abandoned());
+  CHECK(drain_actions(fsm, t0) == "none");
+  CHECK(fsm.remaining().size() == 1);
+}
+
+TEST_CASE("batch_fsm: close() is a state the writer checks before taking a write") {
+  batch_fsm fsm(cfg(1));
+  CHECK_FALSE(fsm.closed());
+  fsm.close();
+  CHECK(fsm.closed());
+}

@@ -65,6 +65,9 @@ class flaky_table {
  public:
   using store_type = std::map<key, item, test::change_stream::key_less>;
 
+  // BatchWriteItem calls received so far.
+  std::size_t calls() const noexcept { return calls_; }
+
   exchange operator()(const recorded_request& r) {
     if (r.target.ends_with(".DescribeTable")) return described("ACTIVE");
     if (!r.target.ends_with(".BatchWriteItem")) return test::aws_error(400, "ValidationException", "unexpected " + r.target);
@@ -183,6 +186,15 @@ asio::awaitable<void> poison_row_is_reported(client& db, flaky_table& table) {
   CHECK(s.stats().commits == 1);
 }
 
+asio::awaitable<void> first_call_arrived(const flaky_table& table) {
+  asio::steady_timer tick(co_await asio::this_coro::executor);
+  for (int i = 0; i < 10'000 && table.calls() == 0; ++i) {
+    tick.expires_after(std::chrono::milliseconds(1));
+    co_await tick.async_wait(asio::use_awaitable);
+  }
+  REQUIRE(table.calls() > 0);
+}
+
 asio::awaitable<void> cancelled_commit_loses_nothing(client& db, flaky_table& table) {
   sink_config c = flaky_sink_config();
   c.batch.max_in_flight = 1;  // so that handing the step on waits for room, and is cancelled there
@@ -191,10 +203,11 @@ asio::awaitable<void> cancelled_commit_loses_nothing(client& db, flaky_table& ta
     const item row{{"id", "r" + std::to_string(i)}, {"n", i}};
     co_await s.write(row, +1);
   }
-  asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(30));
+  // Cancelled once the first call has reached the table: every call takes write_delay, and
+  // four are needed one after the other, so commit() is then waiting for room.
   using namespace asio::experimental::awaitable_operators;
-  auto first = co_await (s.commit() || timer.async_wait(asio::use_awaitable));
-  CHECK(first.index() == 1);  // the timer won: commit() was cancelled half-way
+  auto first = co_await (s.commit() || first_call_arrived(table));
+  CHECK(first.index() == 1);  // commit() was cancelled half-way
   CHECK(table.store.size() < 80);
   table.write_delay = std::chrono::milliseconds(0);
   co_await s.commit();

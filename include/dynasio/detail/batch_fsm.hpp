@@ -107,8 +107,25 @@ struct batch_fsm_config {
   std::chrono::milliseconds max_delay{5'000};
   /// Shortest pause before a re-send, whatever the jitter says (on_exit_loop_sleep).
   std::chrono::milliseconds min_delay{0};
+  /// Calls in flight at once (batch_options::max_in_flight).
+  std::size_t max_in_flight = 4;
   /// Seed of the jitter.
   std::uint64_t seed = std::random_device{}();
+};
+
+/// What the batch writer's I/O half must do next (batch_fsm::resume()).
+struct batch_action {
+  enum class kind {
+    /// Nothing until a call completes, a request arrives, a drain starts or an alarm rings.
+    none,
+    /// Send call `id` (its requests: batch(id)); report with on_reply() or on_call_failed().
+    send,
+    /// Wake up at `at` (a re-send becomes due) and resume() then; report with on_alarm(at).
+    alarm,
+  };
+  kind what = kind::none;
+  std::uint64_t id = 0;
+  batch_clock::time_point at{};
 };
 
 /// What on_reply() and on_call_failed() did with a call's requests.
@@ -126,6 +143,11 @@ struct batch_outcome {
 /**
  * Sans-io core of the batch writer: which requests go into the next BatchWriteItem call, and
  * what happens to them after it.
+ *
+ * It also decides when the writer acts: resume() says which call to send next (at most
+ * `max_in_flight` at once; partial calls only while a drain runs) or when to wake up for a
+ * re-send (one alarm per due time); must_wait() is the backpressure rule; close(), abandon()
+ * and the drain count are its states. The I/O half (batch_writer_impl) performs the actions.
  *
  * Invariant: a key has at most one request "busy" (in a call, waiting for a re-send, or in a
  * split half), and while it is busy newer requests for that key wait in the FIFO. So requests
@@ -145,6 +167,30 @@ class batch_fsm {
    * form a call only when `flush_amount` are buffered or `drain` is set.
    */
   DYNASIO_DECL std::uint64_t next_batch(batch_clock::time_point now, bool drain);
+
+  /// The next action (see batch_action); call it until it returns none after every change.
+  DYNASIO_DECL batch_action resume(batch_clock::time_point now);
+
+  /// The alarm set for `at` rang (or was cancelled).
+  void on_alarm(batch_clock::time_point at) noexcept {
+    if (alarm_at_ == at) alarm_at_.reset();
+  }
+
+  /// Backpressure: a producer waits while a full call's worth of requests is buffered.
+  bool must_wait() const noexcept { return pending_.size() >= cfg_.flush_amount; }
+
+  /// A flush()/close() starts waiting: partial calls go out while at least one waits.
+  void begin_drain() noexcept { ++draining_; }
+  void end_drain() noexcept { --draining_; }
+  bool draining() const noexcept { return draining_ > 0; }
+
+  /// close(): later writes are refused with errc::closed.
+  void close() noexcept { closed_ = true; }
+  bool closed() const noexcept { return closed_; }
+
+  /// The writer object is gone: nothing more is sent, and no alarm is set.
+  void abandon() noexcept { abandoned_ = true; }
+  bool abandoned() const noexcept { return abandoned_; }
 
   /// The requests of call `id`, as returned by next_batch() and not yet completed.
   DYNASIO_DECL const std::vector<batch_entry>& batch(std::uint64_t id) const;
@@ -166,8 +212,9 @@ class batch_fsm {
   DYNASIO_DECL std::vector<write_request> remaining() const;
 
   std::size_t pending_size() const noexcept { return pending_.size(); }
-  std::size_t retry_size() const noexcept { return retry_.size(); }
   std::size_t calls_in_flight() const noexcept { return in_flight_.size(); }
+  /// Call `id` was returned by next_batch() and has not completed.
+  bool in_flight(std::uint64_t id) const noexcept { return in_flight_.count(id) != 0; }
   std::size_t failed_size() const noexcept { return failed_.size(); }
   /// Nothing buffered, waiting or in flight.
   bool idle() const noexcept { return pending_.empty() && retry_.empty() && splits_.empty() && in_flight_.empty(); }
@@ -207,6 +254,10 @@ class batch_fsm {
   std::vector<std::unordered_set<key_ref, key_ref_hash>::node_type> spare_busy_;
   static constexpr std::size_t max_spare_nodes = 256;
   std::mt19937_64 rng_;
+  std::size_t draining_ = 0;
+  bool closed_ = false;
+  bool abandoned_ = false;
+  std::optional<batch_clock::time_point> alarm_at_;
 };
 
 }  // namespace dynasio::detail

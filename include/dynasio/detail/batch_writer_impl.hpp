@@ -8,6 +8,8 @@
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/client.hpp>
 #include <dynasio/detail/batch_fsm.hpp>
+#include <dynasio/detail/call_fsm.hpp>
+#include <dynasio/detail/wait_list.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -23,23 +25,36 @@
 
 namespace dynasio::detail {
 
+/// What a write or a drain reports, as values (batch_writer throws them at its edge).
+struct write_report {
+  /// Requests of earlier calls that could not be written, in the order they were given.
+  std::vector<failed_request> failed;
+  /// The operation itself did not complete: closed, cancelled, or the table's keys unknown.
+  error_info error;
+  /// The request was taken into the buffer (it will be sent, even if the wait was cancelled).
+  bool buffered = false;
+};
+
 /**
  * The I/O half of the batch writer: turns batch_fsm decisions into BatchWriteItem calls on
  * the client's executor, at most `max_in_flight` at once, and wakes the coroutines waiting in
  * put_item() (backpressure) and flush()/close() (draining).
  *
- * Waiting uses one steady_timer per waiter, cancelled to wake it: re-arming a shared timer
- * would cancel the other waiters' waits.
  */
 class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl> {
  public:
   DYNASIO_DECL batch_writer_impl(client db, std::string table_name, batch_options opts);
 
-  /// Validates, serializes and buffers one request; waits while the buffer is full.
-  DYNASIO_DECL static boost::asio::awaitable<void> add(std::shared_ptr<batch_writer_impl> self, write_request req);
+  /// Validates (throwing errc::invalid_argument for a request DynamoDB would refuse), serializes
+  /// and buffers one request; waits while the buffer is full. Other failures are reported.
+  DYNASIO_DECL static boost::asio::awaitable<write_report> submit(std::shared_ptr<batch_writer_impl> self,
+                                                                  write_request req);
 
-  /// Drains everything (and refuses later writes when `close`); throws the stored failures.
-  DYNASIO_DECL static boost::asio::awaitable<void> flush(std::shared_ptr<batch_writer_impl> self, bool close);
+  /// Drains everything (and refuses later writes when `close`); reports what failed.
+  DYNASIO_DECL static boost::asio::awaitable<write_report> drain(std::shared_ptr<batch_writer_impl> self, bool close);
+
+  /// Throws a report's failures: batch_error for unwritten requests, else its error.
+  DYNASIO_DECL void throw_report(write_report& r) const;
 
   /// The writer object is going away: report what it still holds, send nothing more.
   DYNASIO_DECL void abandon() noexcept;
@@ -50,17 +65,16 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
  private:
   static boost::asio::awaitable<void> send(std::shared_ptr<batch_writer_impl> self, std::uint64_t id);
   static boost::asio::awaitable<void> alarm(std::shared_ptr<batch_writer_impl> self, batch_clock::time_point at);
-  boost::asio::awaitable<void> learn_keys();
-  boost::asio::awaitable<void> wait_change();
+  boost::asio::awaitable<error_info> learn_keys();
+  // Waits for a change (a call completed, keys learned, an alarm); false when cancelled.
+  boost::asio::awaitable<bool> wait_change();
 
   batch_entry make_entry(write_request req);
   void make_body(std::string& body, const std::vector<batch_entry>& entries) const;
   std::vector<bool> unprocessed_flags(const boost::json::object& reply, const std::vector<batch_entry>& entries) const;
-  void complete(std::uint64_t id, const boost::json::object* reply, std::error_code ec, std::string message,
-                std::chrono::microseconds latency);
+  void complete(std::uint64_t id, call_outcome& call, std::chrono::microseconds latency);
   void pump();
   void wake_all() noexcept;
-  void throw_if_failed();
 
   client db_;
   std::string table_;
@@ -69,15 +83,9 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   std::vector<std::string> key_names_;
   bool keys_known_ = false;
   bool learning_keys_ = false;
-  std::size_t calls_ = 0;
-  std::size_t draining_ = 0;
-  bool closed_ = false;
-  bool abandoned_ = false;
-  std::list<boost::asio::steady_timer*> waiters_;
+  wait_list waiters_;
   std::list<boost::asio::steady_timer*> alarms_;
-  std::optional<batch_clock::time_point> alarm_at_;
   batch_stats stats_;
-  client_stats seen_;
   std::string body_prefix_;
   // make_entry() serializes here first; kept while at most scratch_keep bytes.
   std::string scratch_;

@@ -6,6 +6,7 @@
 #define DYNASIO_DETAIL_CLIENT_IMPL_HPP
 
 #include <dynasio/client.hpp>
+#include <dynasio/detail/call_fsm.hpp>
 #include <dynasio/detail/retry_policy.hpp>
 #include <dynasio/detail/transport/connection_pool.hpp>
 #include <dynasio/detail/transport/endpoint.hpp>
@@ -23,25 +24,59 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
  public:
   DYNASIO_DECL client_impl(boost::asio::any_io_executor ex, client_config cfg);
 
-  /// Sends one operation with retries; returns the parsed reply object. Both strings are
-  /// borrowed: the caller keeps them alive until the returned awaitable completes (client's
-  /// public call() and call_raw() own theirs; the batch writer reuses its body buffers).
-  DYNASIO_DECL boost::asio::awaitable<boost::json::object> call(std::string_view operation, std::string_view body);
+  /**
+   * Runs one operation through call_fsm: performs its actions (pool, connect, sign and
+   * exchange, backoff) and returns its outcome. Never throws for what can go wrong on the way:
+   * errors are values in the outcome. `operation` and `body` are borrowed until it completes.
+   */
+  DYNASIO_DECL boost::asio::awaitable<call_outcome> run(std::string_view operation, std::string_view body,
+                                                        std::string_view log_prefix);
 
-  DYNASIO_DECL void log(log_level level, std::string_view message) const;
+  /// The client's logger (stderr for warnings and errors without one), lines prefixed.
+  DYNASIO_DECL void log(log_level level, std::string_view message, std::string_view prefix) const;
+
+ private:
+  friend struct access;
+  friend class dynasio::client;
+
+  // The signed request head for one exchange of `body`.
+  DYNASIO_DECL std::string request_head(std::string_view target, std::string_view body);
 
   boost::asio::any_io_executor ex_;
   client_config cfg_;
   endpoint_info endpoint_;
+  connect_options connect_;
   boost::asio::ssl::context ssl_ctx_;
   sigv4::signer signer_;
   connection_pool pool_;
   retry_policy retry_;
   client_stats stats_;
-
- private:
-  DYNASIO_DECL boost::asio::awaitable<http_response> send_once(const std::string& target, std::string_view body);
 };
+
+/**
+ * The one door into a client's internals, for the batch writer, the sink and tests (the way
+ * Boost.MySQL's detail::access opens its connection): nothing else names client_impl's members.
+ */
+struct access {
+  static client_impl& impl(const client& c) noexcept { return *c.impl_; }
+  static connection_pool& pool(const client& c) noexcept { return c.impl_->pool_; }
+  static retry_policy& retry(const client& c) noexcept { return c.impl_->retry_; }
+  /// A handle on the same client whose log lines start with `prefix: `.
+  static client with_log_prefix(client c, std::string prefix) {
+    c.log_prefix_ = std::move(prefix);
+    return c;
+  }
+  static void log(const client& c, log_level level, std::string_view message) {
+    c.impl_->log(level, message, c.log_prefix_);
+  }
+  /// The operation's outcome as a value (the batch writer's path: no exception on failure).
+  static boost::asio::awaitable<call_outcome> run(const client& c, std::string_view operation, std::string_view body) {
+    return c.impl_->run(operation, body, c.log_prefix_);
+  }
+};
+
+/// Throws the outcome's error at the public edge (dynasio::error with its diagnostics).
+DYNASIO_DECL void throw_if_failed(const call_outcome& out);
 
 }  // namespace dynasio::detail
 

@@ -224,6 +224,23 @@ DYNASIO_DECL batch_outcome batch_fsm::on_call_failed(std::uint64_t id, std::erro
   return out;
 }
 
+DYNASIO_DECL batch_action batch_fsm::resume(batch_clock::time_point now) {
+  batch_action a;
+  if (abandoned_ || in_flight_.size() >= cfg_.max_in_flight) return a;  // a completing call resumes again
+  if (std::uint64_t id = next_batch(now, draining_ > 0); id != 0) {
+    a.what = batch_action::kind::send;
+    a.id = id;
+    return a;
+  }
+  // Nothing to send now: wake up for the earliest re-send, unless an alarm rings before it.
+  auto due = next_due();
+  if (!due || (alarm_at_ && *alarm_at_ <= *due)) return a;
+  alarm_at_ = *due;
+  a.what = batch_action::kind::alarm;
+  a.at = *due;
+  return a;
+}
+
 DYNASIO_DECL std::optional<batch_clock::time_point> batch_fsm::next_due() const {
   std::optional<batch_clock::time_point> due;
   for (const auto& e : retry_)

@@ -11,6 +11,7 @@
 #include <dynasio/detail/client_impl.hpp>
 #include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/detail/protocol/json_writer.hpp>
+#include <dynasio/detail/protocol/replies.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
 #include <dynasio/item_limits.hpp>
@@ -31,23 +32,27 @@ namespace detail {
 
 inline constexpr std::string_view batch_write_item_op = "BatchWriteItem";
 
-// Removes a waiting timer from its list however the wait ends (woken, cancelled, destroyed).
+// Removes an alarm's timer from its list however the wait ends (rung, cancelled, destroyed).
 struct timer_registration {
   std::list<boost::asio::steady_timer*>& list;
   std::list<boost::asio::steady_timer*>::iterator it;
   ~timer_registration() { list.erase(it); }
 };
 
-// Lets the next coroutine learn the key names if this one failed to.
+// Lets the next coroutine learn the key names if this one failed to, and wakes those waiting.
 struct learning_guard {
   bool& learning;
-  ~learning_guard() { learning = false; }
+  wait_list& waiters;
+  ~learning_guard() {
+    learning = false;
+    waiters.notify_all();
+  }
 };
 
 // flush()/close() force partial calls out while at least one of them waits.
 struct drain_guard {
-  std::size_t& draining;
-  ~drain_guard() { --draining; }
+  batch_fsm& fsm;
+  ~drain_guard() { fsm.end_drain(); }
 };
 
 inline batch_fsm_config make_fsm_config(const batch_options& o) {
@@ -59,6 +64,7 @@ inline batch_fsm_config make_fsm_config(const batch_options& o) {
   c.base_delay = o.base_delay;
   c.max_delay = o.max_delay;
   c.min_delay = o.on_exit_loop_sleep;
+  c.max_in_flight = o.max_in_flight;
   return c;
 }
 
@@ -84,7 +90,11 @@ inline std::string describe_request(const write_request& r) {
 }
 
 DYNASIO_DECL batch_writer_impl::batch_writer_impl(client db, std::string table_name, batch_options opts)
-    : db_(std::move(db)), table_(std::move(table_name)), opts_(std::move(opts)), fsm_(make_fsm_config(opts_)) {
+    : db_(std::move(db)),
+      table_(std::move(table_name)),
+      opts_(std::move(opts)),
+      fsm_(make_fsm_config(opts_)),
+      waiters_(db_.get_executor()) {
   if (table_.empty()) throw error(errc::invalid_argument, "batch_writer: the table name is empty");
   if (opts_.flush_amount < 1 || opts_.flush_amount > 25)
     throw error(errc::invalid_argument, "batch_options.flush_amount must be 1..25 (DynamoDB takes at most 25 "
@@ -97,12 +107,14 @@ DYNASIO_DECL batch_writer_impl::batch_writer_impl(client db, std::string table_n
           std::set(opts_.overwrite_by_pkeys.begin(), opts_.overwrite_by_pkeys.end()))
     throw error(errc::invalid_argument, "batch_options.overwrite_by_pkeys must name the table's key attributes "
                                         "(the same as key_names)");
-  key_names_ = !opts_.key_names.empty() ? opts_.key_names : opts_.overwrite_by_pkeys;
+  // overwrite_by_pkeys names the key but not which is the sort key (the names may come in any
+  // order): with two names and no key_names, the table's schema tells (learn_keys()).
+  if (!opts_.key_names.empty()) key_names_ = opts_.key_names;
+  else if (opts_.overwrite_by_pkeys.size() == 1) key_names_ = opts_.overwrite_by_pkeys;
   keys_known_ = !key_names_.empty();
   body_prefix_ = "{\"RequestItems\":{";
   write_json_string(body_prefix_, table_);
   body_prefix_ += ":[";
-  seen_ = db_.stats();
 }
 
 DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) {
@@ -158,63 +170,59 @@ DYNASIO_DECL void batch_writer_impl::make_body(std::string& body, const std::vec
 DYNASIO_DECL std::vector<bool> batch_writer_impl::unprocessed_flags(const boost::json::object& reply,
                                                                    const std::vector<batch_entry>& entries) const {
   std::vector<bool> flags(entries.size(), false);
-  auto up = reply.find("UnprocessedItems");
-  if (up == reply.end() || !up->value().is_object()) return flags;
-  auto tab = up->value().get_object().find(table_);
-  if (tab == up->value().get_object().end()) return flags;
   std::size_t unmatched = 0;
-  for (const auto& v : tab->value().as_array()) {
-    const auto& r = v.as_object();
-    const boost::json::value* body = nullptr;
-    if (auto p = r.find("PutRequest"); p != r.end()) body = &p->value().as_object().at("Item");
-    else if (auto d = r.find("DeleteRequest"); d != r.end()) body = &d->value().as_object().at("Key");
-    else throw error(errc::protocol_error, "BatchWriteItem: an unprocessed request is neither a put nor a delete");
-    const auto& attrs = body->as_object();
-    key_values k;
-    for (const auto& name : key_names_) {
-      auto a = attrs.find(name);
-      if (a == attrs.end()) throw error(errc::protocol_error, "BatchWriteItem: an unprocessed request has no key");
-      k.push_back(read_value(a->value()));
-    }
+  for (const key_values& k : unprocessed_write_keys(reply, table_, key_names_)) {
     bool found = false;
     for (std::size_t i = 0; i < entries.size() && !found; ++i)
       if (!flags[i] && entries[i].key == k) flags[i] = found = true;
     if (!found) ++unmatched;
   }
   if (unmatched != 0)
-    db_.impl()->log(log_level::error, "batch_writer: BatchWriteItem returned " + std::to_string(unmatched) +
-                                          " unprocessed request(s) that the call did not contain; ignored");
+    access::log(db_, log_level::error, "batch_writer: BatchWriteItem returned " + std::to_string(unmatched) +
+                                           " unprocessed request(s) that the call did not contain; ignored");
   return flags;
 }
 
-DYNASIO_DECL void batch_writer_impl::wake_all() noexcept {
-  for (auto* t : waiters_) t->cancel();
-}
+DYNASIO_DECL void batch_writer_impl::wake_all() noexcept { waiters_.notify_all(); }
 
-DYNASIO_DECL void batch_writer_impl::throw_if_failed() {
-  if (fsm_.failed_size() == 0) return;
-  std::vector<failed_request> failed = fsm_.take_failed();
-  std::string msg = "batch_writer: " + std::to_string(failed.size()) + " request(s) to table '" + table_ +
-                    "' could not be written; first: " + describe_request(failed.front().request) + ": " +
-                    failed.front().message;
-  throw batch_error(std::move(msg), std::move(failed));
+DYNASIO_DECL void batch_writer_impl::throw_report(write_report& r) const {
+  if (!r.failed.empty()) {
+    std::string msg = "batch_writer: " + std::to_string(r.failed.size()) + " request(s) to table '" + table_ +
+                      "' could not be written; first: " + describe_request(r.failed.front().request) + ": " +
+                      r.failed.front().message;
+    throw batch_error(std::move(msg), std::move(r.failed));
+  }
+  if (r.error.code) throw error(r.error.code, std::move(r.error.diag));
 }
 
 DYNASIO_DECL void batch_writer_impl::pump() {
-  if (abandoned_) return;
   const auto now = batch_clock::now();
-  while (calls_ < opts_.max_in_flight) {
-    std::uint64_t id = fsm_.next_batch(now, draining_ > 0);
-    if (id == 0) break;
-    ++calls_;
-    boost::asio::co_spawn(db_.get_executor(), send(shared_from_this(), id), boost::asio::detached);
+  for (;;) {
+    const batch_action a = fsm_.resume(now);
+    if (a.what == batch_action::kind::none) return;
+    if (a.what == batch_action::kind::alarm) {
+      boost::asio::co_spawn(db_.get_executor(), alarm(shared_from_this(), a.at), boost::asio::detached);
+      continue;
+    }
+    const std::uint64_t id = a.id;
+    // send() reports through complete(); if it throws before that (an allocation failure), the
+    // call still completes as failed, or flush() would wait for it forever.
+    boost::asio::co_spawn(db_.get_executor(), send(shared_from_this(), id),
+                          [self = shared_from_this(), id](std::exception_ptr e) {
+                            if (!e || !self->fsm_.in_flight(id)) return;
+                            std::string what = "batch_writer: sending failed";
+                            try {
+                              std::rethrow_exception(e);
+                            } catch (const std::exception& x) {
+                              what += std::string(": ") + x.what();
+                            } catch (...) {
+                            }
+                            call_outcome out;
+                            out.ec = make_error_code(errc::protocol_error);
+                            out.diag.message = std::move(what);
+                            self->complete(id, out, {});
+                          });
   }
-  // With every slot busy a completing call pumps again; otherwise wake up for the next re-send.
-  if (calls_ >= opts_.max_in_flight) return;
-  auto due = fsm_.next_due();
-  if (!due || (alarm_at_ && *alarm_at_ <= *due)) return;
-  alarm_at_ = *due;
-  boost::asio::co_spawn(db_.get_executor(), alarm(shared_from_this(), *due), boost::asio::detached);
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::alarm(std::shared_ptr<batch_writer_impl> self,
@@ -225,69 +233,97 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::alarm(std::shared_p
     boost::system::error_code ec;
     co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
   }
-  if (self->alarm_at_ == at) self->alarm_at_.reset();
-  if (self->abandoned_) co_return;
+  self->fsm_.on_alarm(at);
+  if (self->fsm_.abandoned()) co_return;
   self->pump();
   self->wake_all();
 }
 
-DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::wait_change() {
-  boost::asio::steady_timer timer(db_.get_executor(), batch_clock::time_point::max());
-  {
-    timer_registration reg{waiters_, waiters_.insert(waiters_.end(), &timer)};
-    boost::system::error_code ec;
-    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-  }
-  // A cancel() from wake_all() and the caller's cancellation look alike: ask which it was.
-  auto state = co_await boost::asio::this_coro::cancellation_state;
-  if (state.cancelled() != boost::asio::cancellation_type::none)
-    throw error(std::make_error_code(std::errc::operation_canceled), "batch_writer: cancelled while waiting");
+DYNASIO_DECL boost::asio::awaitable<bool> batch_writer_impl::wait_change() {
+  auto r = co_await waiters_.wait();
+  co_return !r.cancelled;
 }
 
-DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::learn_keys() {
-  while (learning_keys_) co_await wait_change();
-  if (keys_known_) co_return;
+inline error_info cancelled_info() {
+  error_info e{std::make_error_code(std::errc::operation_canceled), {}};
+  e.diag.message = "batch_writer: cancelled while waiting";
+  return e;
+}
+
+DYNASIO_DECL boost::asio::awaitable<error_info> batch_writer_impl::learn_keys() {
+  while (learning_keys_)
+    if (!co_await wait_change()) co_return cancelled_info();
+  if (keys_known_) co_return error_info{};
   learning_keys_ = true;
-  learning_guard guard{learning_keys_};
-  table_description d;
-  try {
-    d = co_await db_.describe_table(table_);
-  } catch (...) {
-    wake_all();
-    throw;
+  learning_guard guard{learning_keys_, waiters_};
+  std::string body = "{\"TableName\":";
+  write_json_string(body, table_);
+  body += '}';
+  call_outcome out = co_await access::run(db_, "DescribeTable", body);
+  if (out.ec) co_return error_info{out.ec, std::move(out.diag)};
+  table_description d = parse_table_description(out.reply);
+  std::vector<std::string> names{d.schema.partition_key.name};
+  if (d.schema.sort_key) names.push_back(d.schema.sort_key->name);
+  if (!opts_.overwrite_by_pkeys.empty() && std::set(names.begin(), names.end()) != std::set(opts_.overwrite_by_pkeys.begin(),
+                                                                                        opts_.overwrite_by_pkeys.end())) {
+    error_info e{make_error_code(errc::invalid_argument), {}};
+    e.diag.message = "batch_options.overwrite_by_pkeys must name the key attributes of table '" + table_ + "'";
+    co_return e;
   }
-  key_names_ = {d.schema.partition_key.name};
-  if (d.schema.sort_key) key_names_.push_back(d.schema.sort_key->name);
+  key_names_ = std::move(names);
   keys_known_ = true;
-  wake_all();
+  co_return error_info{};
 }
 
-DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::add(std::shared_ptr<batch_writer_impl> self,
-                                                                 write_request req) {
-  if (self->closed_) throw error(errc::closed, "batch_writer: writing to table '" + self->table_ + "' after close()");
-  self->throw_if_failed();
-  if (!self->keys_known_) co_await self->learn_keys();
+DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::submit(std::shared_ptr<batch_writer_impl> self,
+                                                                           write_request req) {
+  write_report r;
+  if (self->fsm_.closed()) {
+    r.error.code = make_error_code(errc::closed);
+    r.error.diag.message = "batch_writer: writing to table '" + self->table_ + "' after close()";
+    co_return r;
+  }
+  // Failures of earlier calls surface first; this request is then not taken.
+  if (self->fsm_.failed_size() != 0) {
+    r.failed = self->fsm_.take_failed();
+    co_return r;
+  }
+  if (!self->keys_known_) {
+    r.error = co_await self->learn_keys();
+    if (r.error.code) co_return r;
+  }
   if (self->fsm_.add(self->make_entry(std::move(req)))) ++self->stats_.superseded;
+  r.buffered = true;
   self->pump();
   // Backpressure: a full buffer waits for a call to complete (or a re-send to leave).
-  while (self->fsm_.pending_size() >= self->opts_.flush_amount) {
-    co_await self->wait_change();
+  while (self->fsm_.must_wait()) {
+    if (!co_await self->wait_change()) {
+      r.error = cancelled_info();
+      co_return r;
+    }
     self->pump();
   }
+  co_return r;
 }
 
-DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::flush(std::shared_ptr<batch_writer_impl> self, bool close) {
-  if (close) self->closed_ = true;
-  ++self->draining_;
+DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::drain(std::shared_ptr<batch_writer_impl> self,
+                                                                          bool close) {
+  write_report r;
+  if (close) self->fsm_.close();
+  self->fsm_.begin_drain();
   {
-    drain_guard guard{self->draining_};
+    drain_guard guard{self->fsm_};
     self->pump();
     while (!self->fsm_.idle()) {
-      co_await self->wait_change();
+      if (!co_await self->wait_change()) {
+        r.error = cancelled_info();
+        break;
+      }
       self->pump();
     }
   }
-  self->throw_if_failed();
+  r.failed = self->fsm_.take_failed();
+  co_return r;
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_ptr<batch_writer_impl> self, std::uint64_t id) {
@@ -299,21 +335,7 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_pt
   }
   self->make_body(body, self->fsm_.batch(id));
   const auto start = batch_clock::now();
-  std::optional<boost::json::object> reply;
-  std::error_code ec;
-  std::string message;
-  try {
-    reply.emplace(co_await self->db_.impl()->call(batch_write_item_op, body));
-  } catch (const error& e) {
-    ec = e.code();
-    message = e.diagnostics().message.empty() ? std::string(e.what()) : e.diagnostics().message;
-  } catch (const std::system_error& e) {
-    ec = e.code();
-    message = e.what();
-  } catch (const std::exception& e) {
-    ec = make_error_code(errc::protocol_error);
-    message = e.what();
-  }
+  call_outcome out = co_await access::run(self->db_, batch_write_item_op, body);
   auto latency = std::chrono::duration_cast<std::chrono::microseconds>(batch_clock::now() - start);
   if (body.capacity() <= max_spare_body && self->spare_bodies_.size() < self->opts_.max_in_flight) {
     try {
@@ -322,54 +344,49 @@ DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_pt
       // Only a missed reuse.
     }
   }
-  self->complete(id, reply ? &*reply : nullptr, ec, std::move(message), latency);
+  self->complete(id, out, latency);
 }
 
-DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, const boost::json::object* reply, std::error_code ec,
-                                              std::string message, std::chrono::microseconds latency) {
-  --calls_;
+DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, call_outcome& call, std::chrono::microseconds latency) {
   batch_metrics m;
   m.items = fsm_.batch(id).size();
   m.latency = latency;
-  // The client counts retries for all its calls; overlapping calls share them out approximately,
-  // but every retry is counted exactly once.
-  client_stats now_seen = db_.stats();
-  m.retries = now_seen.retries - seen_.retries;
-  m.throttles = now_seen.throttles - seen_.throttles;
-  seen_ = now_seen;
+  m.retries = call.retries;
+  m.throttles = call.throttles;
   std::vector<bool> flags;
-  if (reply) {
+  if (!call.ec) {
     try {
-      flags = unprocessed_flags(*reply, fsm_.batch(id));
+      flags = unprocessed_flags(call.reply, fsm_.batch(id));
     } catch (const std::exception& e) {
-      reply = nullptr;
-      ec = make_error_code(errc::protocol_error);
-      message = std::string("BatchWriteItem: malformed UnprocessedItems: ") + e.what();
+      call.ec = make_error_code(errc::protocol_error);
+      call.diag.message = std::string("BatchWriteItem: malformed UnprocessedItems: ") + e.what();
     }
   }
   batch_outcome out;
-  if (reply) {
+  if (!call.ec) {
     m.unprocessed = static_cast<std::size_t>(std::count(flags.begin(), flags.end(), true));
     out = fsm_.on_reply(id, flags, batch_clock::now());
+    // Only what is sent again counts as re-sent: a request given up on is not.
+    stats_.unprocessed_resent += out.requeued;
   } else {
-    if (is_throttling(ec)) ++m.throttles;
-    out = fsm_.on_call_failed(id, ec, message, batch_clock::now());
-    db_.impl()->log(out.split ? log_level::info : log_level::warning,
-                    "batch_writer: BatchWriteItem of " + std::to_string(m.items) + " request(s) to '" + table_ +
-                        "' failed: " + message + (out.split ? " (splitting the call to find the offending request)" : ""));
+    if (is_throttling(call.ec)) ++m.throttles;
+    const std::string& message = call.diag.message;
+    out = fsm_.on_call_failed(id, call.ec, message, batch_clock::now());
+    access::log(db_, out.split ? log_level::info : log_level::warning,
+                "batch_writer: BatchWriteItem of " + std::to_string(m.items) + " request(s) to '" + table_ +
+                    "' failed: " + message + (out.split ? " (splitting the call to find the offending request)" : ""));
   }
   ++stats_.requests_sent;
   stats_.items_written += out.written;
-  stats_.unprocessed_resent += m.unprocessed;
   stats_.retries += m.retries;
   stats_.throttles += m.throttles;
   stats_.failed += out.failed;
-  if (abandoned_) return;
+  if (fsm_.abandoned()) return;
   if (opts_.on_flush) {
     try {
       opts_.on_flush(m);
     } catch (const std::exception& e) {
-      db_.impl()->log(log_level::error, std::string("batch_writer: on_flush threw: ") + e.what());
+      access::log(db_, log_level::error, std::string("batch_writer: on_flush threw: ") + e.what());
     }
   }
   pump();
@@ -381,7 +398,7 @@ DYNASIO_DECL void batch_writer_impl::abandon() noexcept {
     std::vector<write_request> held = fsm_.remaining();
     const std::size_t in_calls = held.size() - fsm_.pending_size();
     for (auto& f : fsm_.take_failed()) held.push_back(std::move(f.request));
-    abandoned_ = true;
+    fsm_.abandon();
     for (auto* t : alarms_) t->cancel();
     wake_all();
     if (held.empty()) return;
@@ -395,10 +412,10 @@ DYNASIO_DECL void batch_writer_impl::abandon() noexcept {
                       " buffered and never sent, " + std::to_string(in_calls) +
                       " sent or awaiting a re-send, not acknowledged; the rest failed and unreported); first: " +
                       describe_request(held.front());
-    db_.impl()->log(log_level::error, msg);
+    access::log(db_, log_level::error, msg);
   } catch (...) {
     // A destructor's report must not throw; the writer is marked abandoned either way.
-    abandoned_ = true;
+    fsm_.abandon();
   }
 }
 
@@ -426,24 +443,37 @@ inline boost::asio::awaitable<void> moved_from_writer() {
 }
 }  // namespace detail
 
+namespace detail {
+// The public edge: the writer's reports become exceptions here.
+inline boost::asio::awaitable<void> submit_or_throw(std::shared_ptr<batch_writer_impl> self, write_request req) {
+  write_report r = co_await batch_writer_impl::submit(self, std::move(req));
+  self->throw_report(r);
+}
+
+inline boost::asio::awaitable<void> drain_or_throw(std::shared_ptr<batch_writer_impl> self, bool close) {
+  write_report r = co_await batch_writer_impl::drain(self, close);
+  self->throw_report(r);
+}
+}  // namespace detail
+
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer::put_item(item item) {
   if (!impl_) return detail::moved_from_writer();
-  return detail::batch_writer_impl::add(impl_, write_request{write_request::kind::put, std::move(item)});
+  return detail::submit_or_throw(impl_, write_request{write_request::kind::put, std::move(item)});
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer::delete_item(key key) {
   if (!impl_) return detail::moved_from_writer();
-  return detail::batch_writer_impl::add(impl_, write_request{write_request::kind::del, std::move(key)});
+  return detail::submit_or_throw(impl_, write_request{write_request::kind::del, std::move(key)});
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer::flush() {
   if (!impl_) return detail::moved_from_writer();
-  return detail::batch_writer_impl::flush(impl_, false);
+  return detail::drain_or_throw(impl_, false);
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer::close() {
   if (!impl_) return detail::moved_from_writer();
-  return detail::batch_writer_impl::flush(impl_, true);
+  return detail::drain_or_throw(impl_, true);
 }
 
 DYNASIO_DECL batch_stats batch_writer::stats() const noexcept { return impl_ ? impl_->stats() : batch_stats{}; }

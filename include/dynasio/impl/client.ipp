@@ -10,13 +10,10 @@
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/crc.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <charconv>
@@ -25,70 +22,22 @@
 namespace dynasio {
 namespace detail {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace json = boost::json;
-
-inline const json::string* find_string(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? &it->value().get_string() : nullptr;
-}
-
 // Returns the connection to the pool when the exchange completed, closes it otherwise
 // (cancelled or failed mid-request: never hand a half-read connection to the next request).
 struct connection_lease {
   connection_pool& pool;
   std::unique_ptr<http_conn> conn;
+  bool held = false;
   bool reusable = false;
-  ~connection_lease() { pool.release(std::move(conn), reusable); }
+  void release() {
+    if (held) pool.release(std::move(conn), reusable);
+    held = reusable = false;
+  }
+  ~connection_lease() { release(); }
 };
 
-// A reused keep-alive connection the server had already closed fails this way.
-inline bool is_stale_connection(const boost::system::error_code& ec) {
-  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
-}
-
-inline bool is_cancelled(const boost::system::error_code& ec) { return ec == asio::error::operation_aborted; }
-
-// DynamoDB quotes the canonical request in some errors (InvalidSignatureException), security
-// token included; keep credentials out of messages, which reach what() and logs.
-inline void redact(std::string& text, const credentials& creds) {
-  constexpr std::string_view mask = "[redacted]";
-  for (const std::string* secret : {&creds.secret_access_key, &creds.session_token}) {
-    if (secret->empty()) continue;
-    for (auto at = text.find(*secret); at != std::string::npos; at = text.find(*secret, at + mask.size()))
-      text.replace(at, secret->size(), mask);
-  }
-}
-
-// The error a non-2xx reply stands for, from its JSON body and status.
-inline error reply_error(const http_response& res, const credentials& creds) {
-  diagnostics d;
-  d.http_status = res.result_int();
-  if (auto it = res.find("x-amzn-RequestId"); it != res.end()) d.request_id = std::string(it->value());
-  boost::system::error_code ec;
-  json::value body = json::parse(res.body(), ec);
-  if (!ec && body.is_object()) {
-    if (auto* t = find_string(body.get_object(), "__type")) {
-      std::string_view type = *t;
-      d.type = std::string(type.substr(type.rfind('#') == std::string_view::npos ? 0 : type.rfind('#') + 1));
-    }
-    auto* m = find_string(body.get_object(), "message");
-    if (!m) m = find_string(body.get_object(), "Message");
-    if (m) d.message = std::string(*m);
-    redact(d.message, creds);
-  }
-  service_errc code = d.type.empty() ? service_errc::unknown : service_errc_from_type(d.type);
-  if (code == service_errc::unknown && d.http_status >= 500)
-    code = d.http_status == 503 ? service_errc::service_unavailable : service_errc::internal_server_error;
-  if (d.message.empty() && d.type.empty()) d.message = "HTTP " + std::to_string(d.http_status) + " " + std::string(res.reason());
-  return error(make_error_code(code), std::move(d));
-}
-
-inline std::string describe(const boost::system::error_code& ec, const endpoint_info& ep) {
-  return ec.message() + " (" + ep.host_header + ")";
+DYNASIO_DECL void throw_if_failed(const call_outcome& out) {
+  if (out.ec) throw error(out.ec, out.diag);
 }
 
 }  // namespace detail
@@ -97,6 +46,7 @@ DYNASIO_DECL detail::client_impl::client_impl(boost::asio::any_io_executor ex, c
     : ex_(std::move(ex)),
       cfg_(std::move(cfg)),
       endpoint_(parse_endpoint(cfg_.endpoint)),
+      connect_{cfg_.connect_timeout, cfg_.handshake_timeout, cfg_.verify_tls},
       ssl_ctx_(boost::asio::ssl::context::tls_client),
       signer_(cfg_.region, "dynamodb"),
       pool_(ex_, cfg_.max_connections),
@@ -116,127 +66,128 @@ DYNASIO_DECL detail::client_impl::client_impl(boost::asio::any_io_executor ex, c
       }
     } else {
       ssl_ctx_.set_verify_mode(boost::asio::ssl::verify_none);
-      log(log_level::warning, "TLS certificate verification is OFF (verify_tls = false) for " + endpoint_.host_header +
-                                  ": anyone on the path can read and change this traffic");
+      log(log_level::warning,
+          "TLS certificate verification is OFF (verify_tls = false) for " + endpoint_.host_header +
+              ": anyone on the path can read and change this traffic",
+          {});
     }
   }
 }
 
-DYNASIO_DECL void detail::client_impl::log(log_level level, std::string_view message) const {
+DYNASIO_DECL void detail::client_impl::log(log_level level, std::string_view message, std::string_view prefix) const {
+  std::string line;
+  if (!prefix.empty()) {
+    line.reserve(prefix.size() + 2 + message.size());
+    line.append(prefix).append(": ").append(message);
+    message = line;
+  }
   if (cfg_.logger) cfg_.logger(level, message);
   else if (level >= log_level::warning)
     std::clog << "dynasio " << (level == log_level::warning ? "warning" : "error") << ": " << message << '\n';
 }
 
-DYNASIO_DECL boost::asio::awaitable<detail::http_response> detail::client_impl::send_once(const std::string& target, std::string_view body) {
-  for (bool stale_retry_left = true;;) {
-    // Not inside the braces: GCC 12 mishandles co_await in aggregate initialisation.
-    std::unique_ptr<http_conn> pooled = co_await pool_.acquire();
-    connection_lease lease{pool_, std::move(pooled)};
-    const bool reused = lease.conn != nullptr;
-    if (!reused) {
-      lease.conn = std::make_unique<http_conn>(ex_, ssl_ctx_, endpoint_.tls);
-      ++stats_.connections_opened;
-      co_await lease.conn->connect(endpoint_, cfg_);
-    }
-    // Cancelled while waiting for a connection: nothing has been sent yet, so stop here.
-    if ((co_await boost::asio::this_coro::cancellation_state).cancelled() != boost::asio::cancellation_type::none)
-      throw boost::system::system_error(boost::asio::error::operation_aborted);
+DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::run(std::string_view operation,
+                                                                                 std::string_view body,
+                                                                                 std::string_view log_prefix) {
+  namespace asio = boost::asio;
+  constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
+  auto self = shared_from_this();
+  // Errors are values on this path: a cancelled caller gets operation_aborted from the step it
+  // waits in, not an exception from Asio's co_await check. The caller's setting is restored.
+  const bool caller_throws = co_await asio::this_coro::throw_if_cancelled();
+  co_await asio::this_coro::throw_if_cancelled(false);
 
-    // The request head is written directly, in the order and spelling Beast's serializer used
-    // (request line, Host, Content-Type, X-Amz-Date, X-Amz-Target, [X-Amz-Security-Token],
-    // Authorization, User-Agent, Content-Length): building and serializing a beast::http::fields
-    // cost ~20 000 instructions and 7 allocations per call.
-    constexpr std::string_view content_type = "application/x-amz-json-1.0";
-    const std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now());
-    const std::string authorization =
-        signer_.sign_dynamodb(cfg_.credentials, endpoint_.host_header, amz_date, target, content_type, body);
-    char length[24];
-    const auto length_end = std::to_chars(length, length + sizeof length, body.size()).ptr;
-    std::string head;
-    head.reserve(256 + endpoint_.host_header.size() + target.size() + cfg_.credentials.session_token.size() +
-                 authorization.size());
-    head.append("POST / HTTP/1.1\r\nHost: ").append(endpoint_.host_header);
-    head.append("\r\nContent-Type: ").append(content_type);
-    head.append("\r\nX-Amz-Date: ").append(amz_date);
-    head.append("\r\nX-Amz-Target: ").append(target);
-    if (!cfg_.credentials.session_token.empty())
-      head.append("\r\nX-Amz-Security-Token: ").append(cfg_.credentials.session_token);
-    head.append("\r\nAuthorization: ").append(authorization);
-    head.append("\r\nUser-Agent: dynasio/0.1\r\nContent-Length: ").append(length, length_end).append("\r\n\r\n");
-    ++stats_.requests;
-    try {
-      http_response res = co_await lease.conn->exchange(head, body, cfg_.request_timeout);
-      lease.reusable = true;
-      co_return res;
-    } catch (const boost::system::system_error& e) {
-      // The server closed an idle keep-alive connection: one free retry on a fresh one.
-      if (!(reused && stale_retry_left && is_stale_connection(e.code()))) throw;
+  std::string target;
+  target.reserve(18 + operation.size());
+  target.append("DynamoDB_20120810.").append(operation);
+  call_fsm fsm(operation, endpoint_.host_header, cfg_.retry.max_attempts, retry_, stats_);
+  connection_lease lease{pool_, nullptr};
+  http_response res;
+  reply_view reply;
+  call_event ev;
+  for (;;) {
+    const call_action action = fsm.resume(ev);
+    ev = call_event{};
+    switch (action.kind) {
+      case call_action_kind::acquire: {
+        auto [ec, conn] = co_await pool_.acquire();
+        if (!ec) {
+          lease.conn = std::move(conn);
+          lease.held = true;
+          // Cancelled while waiting for a connection: nothing has been sent yet, so stop here.
+          if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+            lease.reusable = lease.conn != nullptr;
+            lease.release();
+            ec = asio::error::operation_aborted;
+          }
+        }
+        ev.ec = ec;
+        ev.reused = lease.conn != nullptr;
+        break;
+      }
+      case call_action_kind::connect:
+        lease.conn = std::make_unique<http_conn>(ex_, ssl_ctx_, endpoint_.tls);
+        ev.ec = co_await lease.conn->connect(endpoint_, connect_);
+        if (ev.ec) lease.release();
+        break;
+      case call_action_kind::exchange: {
+        const std::string head = request_head(target, body);
+        ev.ec = co_await lease.conn->exchange(head, body, cfg_.request_timeout, res);
+        lease.reusable = !ev.ec;
+        lease.release();
+        if (!ev.ec) {
+          reply.status = res.result_int();
+          reply.reason = res.reason();
+          auto id = res.find("x-amzn-RequestId");
+          reply.request_id = id != res.end() ? std::string_view(id->value()) : std::string_view{};
+          auto crc = res.find("x-amz-crc32");
+          reply.has_crc32 = crc != res.end();
+          reply.crc32 = reply.has_crc32 ? std::string_view(crc->value()) : std::string_view{};
+          reply.body = res.body();
+          ev.reply = &reply;
+        }
+        ev.creds = &cfg_.credentials;
+        break;
+      }
+      case call_action_kind::wait: {
+        log(log_level::debug,
+            std::string(operation) + ": attempt " + std::to_string(fsm.attempt()) + " failed (" +
+                fsm.last_failure().diag.message + "), retrying in " + std::to_string(action.delay.count()) + " ms",
+            log_prefix);
+        asio::steady_timer timer(ex_, action.delay);
+        auto [ec] = co_await timer.async_wait(tuple);
+        ev.ec = ec;
+        break;
+      }
+      case call_action_kind::done:
+        co_await asio::this_coro::throw_if_cancelled(caller_throws);
+        co_return std::move(fsm.outcome());
     }
-    stale_retry_left = false;
-    ++stats_.stale_connection_retries;
   }
 }
 
-DYNASIO_DECL boost::asio::awaitable<boost::json::object> detail::client_impl::call(std::string_view operation_view,
-                                                                                 std::string_view body) {
-  auto self = shared_from_this();
-  const std::string operation(operation_view);
-  const std::string target = "DynamoDB_20120810." + operation;
-  unsigned spent = 0;
-  for (unsigned attempt = 1;; ++attempt) {
-    std::optional<error> failure;
-    try {
-      http_response res = co_await send_once(target, body);
-      if (res.result_int() / 100 != 2) {
-        failure = reply_error(res, cfg_.credentials);
-      } else if (auto crc = res.find("x-amz-crc32"); crc != res.end()) {
-        boost::crc_32_type sum;
-        sum.process_bytes(res.body().data(), res.body().size());
-        if (std::to_string(sum.checksum()) != crc->value())
-          failure = error(errc::crc32_mismatch, operation + ": reply body does not match its x-amz-crc32");
-      }
-      if (!failure) {
-        boost::system::error_code ec;
-        boost::json::value v = boost::json::parse(res.body(), ec);
-        if (ec || !v.is_object()) throw error(errc::protocol_error, operation + ": reply is not a JSON object");
-        retry_.on_success(spent);
-        co_return std::move(v.get_object());
-      }
-    } catch (const boost::system::system_error& e) {
-      if (is_cancelled(e.code())) throw error(std::error_code(e.code()), operation + ": cancelled");
-      if (e.code() == boost::beast::error::timeout)
-        failure = error(errc::timeout, operation + ": timed out (" + describe(e.code(), endpoint_) + ")");
-      else
-        failure = error(std::error_code(e.code()), operation + ": " + describe(e.code(), endpoint_));
-    }
-    const std::error_code ec = failure->code();
-    if (!is_retryable(ec)) throw *failure;
-    if (attempt >= cfg_.retry.max_attempts) {
-      diagnostics d = failure->diagnostics();
-      d.message += " (after " + std::to_string(attempt) + " attempts)";
-      throw error(ec, std::move(d));
-    }
-    auto cost = retry_.acquire(ec == errc::timeout);
-    if (!cost) {
-      diagnostics d = failure->diagnostics();
-      d.message += " (not retried: the retry token bucket is empty)";
-      throw error(ec, std::move(d));
-    }
-    spent += *cost;
-    ++stats_.retries;
-    if (is_throttling(ec)) ++stats_.throttles;
-    auto wait = retry_.backoff(attempt);
-    log(log_level::debug, operation + ": attempt " + std::to_string(attempt) + " failed (" + failure->what() +
-                              "), retrying in " + std::to_string(wait.count()) + " ms");
-    boost::asio::steady_timer timer(ex_, wait);
-    try {
-      co_await timer.async_wait(boost::asio::use_awaitable);
-    } catch (const boost::system::system_error& e) {
-      // Only cancellation ends the wait early; report it as every other cancellation is.
-      throw error(std::error_code(e.code()), operation + ": cancelled while waiting to retry");
-    }
-  }
+// The request head is written directly, in the order and spelling Beast's serializer used
+// (request line, Host, Content-Type, X-Amz-Date, X-Amz-Target, [X-Amz-Security-Token],
+// Authorization, User-Agent, Content-Length): building and serializing a beast::http::fields
+// cost ~20 000 instructions and 7 allocations per call.
+DYNASIO_DECL std::string detail::client_impl::request_head(std::string_view target, std::string_view body) {
+  constexpr std::string_view content_type = "application/x-amz-json-1.0";
+  const credentials& creds = cfg_.credentials;
+  const std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now());
+  const std::string authorization =
+      signer_.sign_dynamodb(creds, endpoint_.host_header, amz_date, target, content_type, body);
+  char length[24];
+  const auto length_end = std::to_chars(length, length + sizeof length, body.size()).ptr;
+  std::string head;
+  head.reserve(256 + endpoint_.host_header.size() + target.size() + creds.session_token.size() + authorization.size());
+  head.append("POST / HTTP/1.1\r\nHost: ").append(endpoint_.host_header);
+  head.append("\r\nContent-Type: ").append(content_type);
+  head.append("\r\nX-Amz-Date: ").append(amz_date);
+  head.append("\r\nX-Amz-Target: ").append(target);
+  if (!creds.session_token.empty()) head.append("\r\nX-Amz-Security-Token: ").append(creds.session_token);
+  head.append("\r\nAuthorization: ").append(authorization);
+  head.append("\r\nUser-Agent: dynasio/0.1\r\nContent-Length: ").append(length, length_end).append("\r\n\r\n");
+  return head;
 }
 
 DYNASIO_DECL client::client(boost::asio::any_io_executor ex, client_config cfg)
@@ -247,19 +198,22 @@ DYNASIO_DECL const client_config& client::config() const noexcept { return impl_
 DYNASIO_DECL client_stats client::stats() const noexcept { return impl_->stats_; }
 
 namespace detail {
-// Keeps the operation name and body alive in this frame while client_impl::call borrows them.
+// Owns the operation name, body and log prefix while client_impl::run borrows them, and
+// throws the outcome: the public edge.
 inline boost::asio::awaitable<boost::json::object> owning_call(std::shared_ptr<client_impl> impl, std::string operation,
-                                                               std::string body) {
-  co_return co_await impl->call(operation, body);
+                                                               std::string body, std::string log_prefix) {
+  call_outcome out = co_await impl->run(operation, body, log_prefix);
+  throw_if_failed(out);
+  co_return std::move(out.reply);
 }
 }  // namespace detail
 
 DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call(std::string_view operation, boost::json::object request) {
-  return detail::owning_call(impl_, std::string(operation), boost::json::serialize(request));
+  return detail::owning_call(impl_, std::string(operation), boost::json::serialize(request), log_prefix_);
 }
 
 DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call_raw(std::string_view operation, std::string body) {
-  return detail::owning_call(impl_, std::string(operation), std::move(body));
+  return detail::owning_call(impl_, std::string(operation), std::move(body), log_prefix_);
 }
 
 }  // namespace dynasio

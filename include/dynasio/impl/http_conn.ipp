@@ -6,7 +6,9 @@
 #define DYNASIO_IMPL_HTTP_CONN_IPP
 
 #include <dynasio/detail/transport/http_conn.hpp>
+#include <dynasio/error.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -18,6 +20,7 @@
 #include <openssl/ssl.h>
 
 #include <array>
+#include <tuple>
 
 namespace dynasio::detail {
 
@@ -28,46 +31,57 @@ namespace http = beast::http;
 DYNASIO_DECL http_conn::http_conn(asio::any_io_executor ex, asio::ssl::context& ctx, bool tls)
     : stream_(beast::tcp_stream(std::move(ex)), ctx), tls_(tls) {}
 
-DYNASIO_DECL asio::awaitable<void> http_conn::connect(const endpoint_info& ep, const client_config& cfg) {
+DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::connect(const endpoint_info& ep,
+                                                                         const connect_options& opts) {
+  constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
   auto& tcp = stream_.next_layer();
   asio::ip::tcp::resolver resolver(tcp.get_executor());
-  tcp.expires_after(cfg.connect_timeout);
-  auto results = co_await resolver.async_resolve(ep.host, ep.port, asio::use_awaitable);
-  co_await tcp.async_connect(results, asio::use_awaitable);
-  tcp.socket().set_option(asio::ip::tcp::no_delay(true));
+  tcp.expires_after(opts.connect_timeout);
+  auto [rec, results] = co_await resolver.async_resolve(ep.host, ep.port, tuple);
+  if (rec) co_return rec;
+  auto [cec, where] = co_await tcp.async_connect(results, tuple);
+  (void)where;
+  if (cec) co_return cec;
+  boost::system::error_code ec;
+  tcp.socket().set_option(asio::ip::tcp::no_delay(true), ec);
   if (tls_) {
     // SNI is for names only (RFC 6066): IP literals are verified but not sent as SNI.
     boost::system::error_code addr_ec;
     asio::ip::make_address(ep.host, addr_ec);
     if (addr_ec && !SSL_set_tlsext_host_name(stream_.native_handle(), ep.host.c_str()))
-      throw error(errc::invalid_configuration, "cannot set TLS SNI host name '" + ep.host + "'");
-    if (cfg.verify_tls) stream_.set_verify_callback(asio::ssl::host_name_verification(ep.host));
-    tcp.expires_after(cfg.handshake_timeout);
-    co_await stream_.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+      co_return make_error_code(errc::invalid_configuration);
+    if (opts.verify_tls) stream_.set_verify_callback(asio::ssl::host_name_verification(ep.host));
+    tcp.expires_after(opts.handshake_timeout);
+    auto [hec] = co_await stream_.async_handshake(asio::ssl::stream_base::client, tuple);
+    if (hec) co_return hec;
   }
   tcp.expires_never();
+  co_return boost::system::error_code{};
 }
 
-DYNASIO_DECL asio::awaitable<http_response> http_conn::exchange(std::string_view head, std::string_view body,
-                                                                std::chrono::milliseconds timeout) {
+DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::exchange(std::string_view head, std::string_view body,
+                                                                          std::chrono::milliseconds timeout,
+                                                                          http_response& res) {
+  constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
   auto& tcp = stream_.next_layer();
   tcp.expires_after(timeout);
   http::response_parser<http::string_body> parser;
   // BatchGetItem replies reach 16 MB; leave room for JSON overhead.
   parser.body_limit(64u * 1024 * 1024);
   const std::array<asio::const_buffer, 2> request{asio::buffer(head), asio::buffer(body)};
+  boost::system::error_code ec;
   if (tls_) {
-    co_await asio::async_write(stream_, request, asio::use_awaitable);
-    co_await http::async_read(stream_, buffer_, parser, asio::use_awaitable);
+    std::tie(ec, std::ignore) = co_await asio::async_write(stream_, request, tuple);
+    if (!ec) std::tie(ec, std::ignore) = co_await http::async_read(stream_, buffer_, parser, tuple);
   } else {
-    co_await asio::async_write(tcp, request, asio::use_awaitable);
-    co_await http::async_read(tcp, buffer_, parser, asio::use_awaitable);
+    std::tie(ec, std::ignore) = co_await asio::async_write(tcp, request, tuple);
+    if (!ec) std::tie(ec, std::ignore) = co_await http::async_read(tcp, buffer_, parser, tuple);
   }
+  if (ec) co_return ec;
   tcp.expires_never();
-  ++uses_;
-  http_response res = parser.release();
+  res = parser.release();
   keep_alive_ = res.keep_alive();
-  co_return res;
+  co_return ec;
 }
 
 }  // namespace dynasio::detail

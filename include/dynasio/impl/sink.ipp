@@ -5,6 +5,7 @@
 #ifndef DYNASIO_IMPL_SINK_IPP
 #define DYNASIO_IMPL_SINK_IPP
 
+#include <dynasio/detail/batch_writer_impl.hpp>
 #include <dynasio/detail/client_impl.hpp>
 #include <dynasio/detail/sink_keys.hpp>
 #include <dynasio/detail/sink_step.hpp>
@@ -22,21 +23,6 @@
 namespace dynasio {
 namespace detail {
 
-// The logger of a sink's client: every line, the batch writer's and the client's included,
-// starts with the sink's name. Without a user logger, it prints what the client would.
-struct sink_logger {
-  std::function<void(log_level, std::string_view)> inner;
-  std::string who;
-
-  void operator()(log_level level, std::string_view message) const {
-    std::string line = who + ": ";
-    line += message;
-    if (inner) inner(level, line);
-    else if (level >= log_level::warning)
-      std::clog << "dynasio " << (level == log_level::warning ? "warning" : "error") << ": " << line << '\n';
-  }
-};
-
 class sink_impl {
  public:
   sink_impl(client db, sink_config cfg)
@@ -44,21 +30,24 @@ class sink_impl {
         cfg_(std::move(cfg)),
         keys_{cfg_.table_name, cfg_.partition_key, cfg_.sort_key},
         who_("sink '" + cfg_.name + "'"),
-        writer_(db_, cfg_.table_name, cfg_.batch) {
+        writer_(std::make_shared<batch_writer_impl>(db_, cfg_.table_name, cfg_.batch)) {
     stats_.name = cfg_.name;
   }
+  sink_impl(const sink_impl&) = delete;
+  sink_impl& operator=(const sink_impl&) = delete;
+  ~sink_impl() { writer_->abandon(); }
 
-  void log(log_level level, const std::string& message) const { db_.impl()->log(level, message); }
+  void log(log_level level, const std::string& message) const { access::log(db_, level, message); }
 
-  boost::asio::awaitable<void> hand(const write_request& request, std::vector<failed_request>& failed);
+  boost::asio::awaitable<write_report> hand_on(const write_request& request, std::vector<failed_request>& failed);
   void restore(std::vector<write_request>& requests, std::size_t from);
-  boost::asio::awaitable<void> commit();
+  boost::asio::awaitable<write_report> commit();
 
   client db_;
   sink_config cfg_;
   table_schema keys_;
   std::string who_;
-  batch_writer writer_;
+  std::shared_ptr<batch_writer_impl> writer_;
   sink_step step_;
   sink_stats stats_;
   bool closed_ = false;
@@ -105,7 +94,7 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
                 who + ": table '" + name + (deleting ? "' is being deleted" : "' does not exist") +
                     " (init_mode existing prepares nothing: create it, or use create_if_not_exists or replace)");
   if (found && (cfg.init_mode == init_mode::replace || deleting)) {
-    db.impl()->log(log_level::info, "dropping table '" + name + "' (init_mode " +
+    access::log(db, log_level::info, "dropping table '" + name + "' (init_mode " +
                                         std::string(to_string(cfg.init_mode)) + ")");
     // A table still being created or updated cannot be deleted yet.
     if (found->status == "CREATING" || found->status == "UPDATING")
@@ -116,7 +105,7 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
   }
   if (!found) {
     if (co_await sink_create(db, wanted)) {
-      db.impl()->log(log_level::info, "created table '" + name + "' [" + describe_keys(wanted) + "], on-demand billing");
+      access::log(db, log_level::info, "created table '" + name + "' [" + describe_keys(wanted) + "], on-demand billing");
       co_await db.wait_until_table_exists(name, cfg.table_wait_timeout);
       co_return;
     }
@@ -128,30 +117,19 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
   if (found->status != "ACTIVE") co_await db.wait_until_table_exists(name, cfg.table_wait_timeout);
 }
 
-// Hands one request to the batch writer. A batch_error thrown here reports requests of an
-// earlier call of this step; the request itself was not buffered, so it is handed again. A
-// request the writer refuses (e.g. an item over 400 KB) is reported with the others.
-inline boost::asio::awaitable<void> sink_impl::hand(const write_request& request, std::vector<failed_request>& failed) {
+// Hands one request to the batch writer. A report of earlier failures comes instead of taking
+// the request: they are collected, and the request is handed again (once: if that reports
+// failures too, the request is reported with them, not written).
+inline boost::asio::awaitable<write_report> sink_impl::hand_on(const write_request& request,
+                                                               std::vector<failed_request>& failed) {
   for (int attempt = 0;; ++attempt) {
-    std::error_code code;
-    std::string message;
-    try {
-      if (request.op == write_request::kind::put) co_await writer_.put_item(request.item);
-      else co_await writer_.delete_item(request.item);
-      co_return;
-    } catch (const batch_error& e) {
-      failed.insert(failed.end(), e.unwritten().begin(), e.unwritten().end());
-      code = e.code();
-      message = e.what();
-    } catch (const error& e) {
-      if (e.code() != errc::invalid_argument) throw;
-      attempt = 1;
-      code = e.code();
-      message = e.what();
-    }
+    write_report r = co_await batch_writer_impl::submit(writer_, request);
+    if (r.buffered || r.error.code) co_return r;
+    failed.insert(failed.end(), std::make_move_iterator(r.failed.begin()), std::make_move_iterator(r.failed.end()));
     if (attempt > 0) {
-      failed.push_back(failed_request{request, code, std::move(message)});
-      co_return;
+      failed.push_back(failed_request{request, make_error_code(errc::batch_incomplete),
+                                      "not handed to the writer: earlier requests kept failing"});
+      co_return r;
     }
   }
 }
@@ -163,8 +141,13 @@ inline void sink_impl::restore(std::vector<write_request>& requests, std::size_t
   }
 }
 
-inline boost::asio::awaitable<void> sink_impl::commit() {
-  if (closed_) throw error(errc::closed, who_ + ": commit() after close()");
+inline boost::asio::awaitable<write_report> sink_impl::commit() {
+  write_report result;
+  if (closed_) {
+    result.error.code = make_error_code(errc::closed);
+    result.error.diag.message = who_ + ": commit() after close()";
+    co_return result;
+  }
   const std::size_t events = step_.events();
   sink_step::taken step = step_.take();
   std::vector<write_request> requests = std::move(step.requests);
@@ -172,36 +155,51 @@ inline boost::asio::awaitable<void> sink_impl::commit() {
   stats_.key_conflicts += step.conflicts.size();
   if (!step.conflicts.empty()) log(log_level::warning, describe_conflicts(step.conflicts));
   std::vector<failed_request> failed;
-  std::size_t next = 0;
-  try {
-    for (; next < requests.size(); ++next) co_await hand(requests[next], failed);
-  } catch (...) {
-    // Cancelled (or the client failed) while handing the step on: what was not handed yet
-    // goes back into the step, so the next commit() sends it.
-    restore(requests, next);
-    throw;
+  for (std::size_t next = 0; next < requests.size(); ++next) {
+    write_report r = co_await hand_on(requests[next], failed);
+    if (r.error.code) {
+      // Cancelled (or the table's keys unknown) while handing the step on: what the writer did
+      // not take goes back into the step, so the next commit() sends it.
+      restore(requests, r.buffered ? next + 1 : next);
+      co_return r;
+    }
   }
-  try {
-    co_await writer_.flush();
-  } catch (const batch_error& e) {
-    failed.insert(failed.end(), e.unwritten().begin(), e.unwritten().end());
-  }
+  write_report drained = co_await batch_writer_impl::drain(writer_, false);
+  failed.insert(failed.end(), std::make_move_iterator(drained.failed.begin()),
+                std::make_move_iterator(drained.failed.end()));
   std::uint64_t puts = 0, deletes = 0;
   for (const write_request& r : requests) ++(r.op == write_request::kind::put ? puts : deletes);
   for (const failed_request& f : failed) --(f.request.op == write_request::kind::put ? puts : deletes);
   stats_.rows_upserted += puts;
   stats_.rows_deleted += deletes;
   if (failed.empty()) {
-    ++stats_.commits;
-    log(log_level::debug, "commit " + std::to_string(stats_.commits) + ": " + std::to_string(requests.size()) +
-                              " requests for " + std::to_string(events) + " events acknowledged");
-    co_return;
+    result.error = std::move(drained.error);
+    if (!result.error.code) {
+      ++stats_.commits;
+      log(log_level::debug, "commit " + std::to_string(stats_.commits) + ": " + std::to_string(requests.size()) +
+                                " requests for " + std::to_string(events) + " events acknowledged");
+    }
+    co_return result;
   }
-  std::string message = "commit wrote " + std::to_string(requests.size() - failed.size()) + " of " +
+  std::string summary = "commit wrote " + std::to_string(requests.size() - failed.size()) + " of " +
                         std::to_string(requests.size()) + " requests; " + std::to_string(failed.size()) +
                         " not written (first: " + failed.front().message + ")";
-  log(log_level::error, message);
-  throw batch_error(who_ + ": " + message, std::move(failed));
+  log(log_level::error, summary);
+  result.failed = std::move(failed);
+  result.error.code = make_error_code(errc::batch_incomplete);
+  result.error.diag.message = who_ + ": " + summary;
+  co_return result;
+}
+
+// The public edge: a commit's report becomes batch_error (rows not written) or error.
+inline void throw_commit_report(write_report& r) {
+  if (!r.failed.empty()) throw batch_error(std::move(r.error.diag.message), std::move(r.failed));
+  if (r.error.code) throw error(r.error.code, std::move(r.error.diag));
+}
+
+inline boost::asio::awaitable<void> commit_or_throw(sink_impl& s) {
+  write_report r = co_await s.commit();
+  throw_commit_report(r);
 }
 
 }  // namespace detail
@@ -231,10 +229,9 @@ DYNASIO_DECL boost::asio::awaitable<sink> sink::open(client& db, sink_config cfg
   if (cfg.sort_key && (cfg.sort_key->name.empty() || cfg.sort_key->name == cfg.partition_key.name))
     throw error(errc::invalid_argument, who + ": sort_key name is empty or equal to the partition key's");
   table_schema wanted{cfg.table_name, cfg.partition_key, cfg.sort_key};
-  // The sink's own client (its own connections), so that every line it logs carries its name.
-  client_config own_config = db.config();
-  own_config.logger = detail::sink_logger{std::move(own_config.logger), who};
-  client own(db.get_executor(), std::move(own_config));
+  // The same client (one pool, one token bucket), whose every line, the batch writer's and the
+  // client's included, starts with the sink's name.
+  client own = detail::access::with_log_prefix(db, who);
   co_await detail::sink_prepare_table(own, cfg, wanted, who);
   cfg.batch.key_names = {cfg.partition_key.name};
   if (cfg.sort_key) cfg.batch.key_names.push_back(cfg.sort_key->name);
@@ -259,39 +256,35 @@ DYNASIO_DECL boost::asio::awaitable<void> sink::write(const item& row, int diff)
     throw error(errc::invalid_argument, s.who_ + ": diff must be +1 or -1, not " + std::to_string(diff));
   key k = detail::extract_key(row, s.keys_, s.who_);
   if (diff > 0) {
-    try {
-      validate_item_size(row);
-    } catch (const error& e) {
-      throw error(errc::invalid_argument, s.who_ + ": row " + detail::describe_key(k) + ": " + e.diagnostics().message);
-    }
+    if (const std::size_t size = item_size(row); size > max_item_size)
+      throw error(errc::invalid_argument, s.who_ + ": row " + detail::describe_key(k) +
+                                              ": Item size has exceeded the maximum allowed size (" +
+                                              std::to_string(size) + " bytes; the limit is " +
+                                              std::to_string(max_item_size) + ")");
   }
   s.step_.add(std::move(k), row, diff);
   co_return;
 }
 
-DYNASIO_DECL boost::asio::awaitable<void> sink::commit() { return impl_->commit(); }
+DYNASIO_DECL boost::asio::awaitable<void> sink::commit() { return detail::commit_or_throw(*impl_); }
 
 DYNASIO_DECL boost::asio::awaitable<void> sink::close() {
   detail::sink_impl& s = *impl_;
   if (s.closed_) co_return;
-  std::exception_ptr failure;
-  try {
-    co_await s.commit();
-  } catch (...) {
-    failure = std::current_exception();
-  }
+  detail::write_report committed = co_await s.commit();
   s.closed_ = true;
-  try {
-    co_await s.writer_.close();
-  } catch (...) {
-    if (!failure) failure = std::current_exception();
-  }
-  if (failure) std::rethrow_exception(failure);
+  detail::write_report closed = co_await detail::batch_writer_impl::drain(s.writer_, true);
+  if (!closed.failed.empty())
+    closed.error.diag.message = s.who_ + ": close: " + std::to_string(closed.failed.size()) +
+                                " request(s) not written (first: " + closed.failed.front().message + ")";
+  // The commit's failures first; the close's own, if the commit had none.
+  if (committed.failed.empty() && !committed.error.code) committed = std::move(closed);
+  detail::throw_commit_report(committed);
 }
 
 DYNASIO_DECL sink_stats sink::stats() const {
   sink_stats out = impl_->stats_;
-  batch_stats b = impl_->writer_.stats();
+  batch_stats b = impl_->writer_->stats();
   out.retries = b.retries + b.unprocessed_resent;
   return out;
 }

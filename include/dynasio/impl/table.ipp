@@ -5,7 +5,9 @@
 #ifndef DYNASIO_IMPL_TABLE_IPP
 #define DYNASIO_IMPL_TABLE_IPP
 
+#include <dynasio/detail/client_impl.hpp>
 #include <dynasio/detail/protocol/json_reader.hpp>
+#include <dynasio/detail/protocol/replies.hpp>
 #include <dynasio/detail/protocol/request_writer.hpp>
 #include <dynasio/detail/retry_policy.hpp>
 #include <dynasio/error.hpp>
@@ -18,29 +20,21 @@
 namespace dynasio {
 namespace detail {
 
-// Key attributes must be non-empty S, N or B; checked before anything is sent.
+// Key attributes must be non-empty S, N or B, within the partition-key limit; checked before
+// anything is sent. (table::check_key() also applies the sort-key limit.)
 inline void validate_key(std::string_view operation, const key& k) {
   if (k.empty()) throw error(errc::invalid_argument, std::string(operation) + ": the key is empty");
-  for (const auto& [name, value] : k) validate_key_value(name, value);
+  for (const auto& [name, value] : k) validate_key_value(name, value, key_role::partition);
 }
 
-inline std::optional<item> optional_item(const boost::json::object& reply, std::string_view field) {
-  auto it = reply.find(field);
-  if (it == reply.end() || !it->value().is_object()) return std::nullopt;
-  return read_item(it->value().get_object());
-}
-
-inline page read_page(const boost::json::object& reply) {
-  page p;
-  if (auto it = reply.find("Items"); it != reply.end() && it->value().is_array()) {
-    p.items.reserve(it->value().get_array().size());
-    for (const auto& v : it->value().get_array()) {
-      if (!v.is_object()) throw error(errc::protocol_error, "Items holds a non-object");
-      p.items.push_back(read_item(v.get_object()));
-    }
-  }
-  p.last_evaluated_key = optional_item(reply, "LastEvaluatedKey");
-  return p;
+// A value of a two-attribute key that is too large for a sort key: then only the table's
+// schema tells whether it is valid (as the partition key) or not (as the sort key).
+inline bool needs_key_roles(const key& k) {
+  if (k.size() != 2) return false;
+  for (const auto& [name, value] : k)
+    if ((value.type() == attribute_type::S || value.type() == attribute_type::B) && value_size(value) > max_sort_key_size)
+      return true;
+  return false;
 }
 
 inline std::string query_body(const std::string& table, const query_options& o) {
@@ -73,6 +67,19 @@ inline std::string scan_body(const std::string& table, const scan_options& o) {
 
 }  // namespace detail
 
+DYNASIO_DECL boost::asio::awaitable<void> table::check_key(std::string_view operation, const key& k) {
+  detail::validate_key(operation, k);
+  if (!detail::needs_key_roles(k)) co_return;
+  // Rare (a key over 1 KB): learn the roles once per table handle and its copies.
+  if (!*schema_) {
+    table_description d = co_await db_.describe_table(name_);
+    *schema_ = std::move(d.schema);
+  }
+  const auto& sort = (*schema_)->sort_key;
+  for (const auto& [name, value] : k)
+    validate_key_value(name, value, sort && sort->name == name ? key_role::sort : key_role::partition);
+}
+
 DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::put_item(item item, put_options opts) {
   validate_item_size(item);
   if (item.empty()) throw error(errc::invalid_argument, "put_item: the item is empty");
@@ -86,7 +93,7 @@ DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::put_item(item it
 }
 
 DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::get_item(key key, get_options opts) {
-  detail::validate_key("get_item", key);
+  co_await check_key("get_item", key);
   detail::request_writer w;
   w.string("TableName", name_).item("Key", key).string("ProjectionExpression", opts.projection_expression);
   w.names(opts.expression_attribute_names);
@@ -96,7 +103,7 @@ DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::get_item(key key
 }
 
 DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::update_item(key key, update_options opts) {
-  detail::validate_key("update_item", key);
+  co_await check_key("update_item", key);
   if (opts.update_expression.empty()) throw error(errc::invalid_argument, "update_item: update_expression is required");
   detail::expression_context ctx{std::move(opts.expression_attribute_names), std::move(opts.expression_attribute_values)};
   std::string cond = ctx.combine(opts.condition, opts.condition_expression);
@@ -108,7 +115,7 @@ DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::update_item(key 
 }
 
 DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::delete_item(key key, delete_options opts) {
-  detail::validate_key("delete_item", key);
+  co_await check_key("delete_item", key);
   detail::expression_context ctx{std::move(opts.expression_attribute_names), std::move(opts.expression_attribute_values)};
   std::string cond = ctx.combine(opts.condition, opts.condition_expression);
   detail::request_writer w;
@@ -151,39 +158,36 @@ DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::scan_all(scan_opti
 }
 
 DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::batch_get_item(std::vector<key> keys, bool consistent_read) {
-  for (const auto& k : keys) detail::validate_key("batch_get_item", k);
+  for (const auto& k : keys) co_await check_key("batch_get_item", k);
   std::vector<item> found;
-  detail::retry_policy backoff(db_.config().retry);
+  // Re-requests draw on the client's token bucket and jitter, like every other retry.
+  detail::retry_policy& retry = detail::access::retry(db_);
+  unsigned spent = 0;
   constexpr std::size_t max_keys = 100;  // DynamoDB's limit per BatchGetItem
   constexpr unsigned max_rounds = 50;    // unprocessed keys are re-requested at most this often
   std::vector<key> todo = std::move(keys);
   for (unsigned round = 1; !todo.empty(); ++round) {
     std::vector<key> unprocessed;
     for (std::size_t start = 0; start < todo.size(); start += max_keys) {
-      std::string body = "{\"RequestItems\":{";
-      detail::write_json_string(body, name_);
-      body += ":{\"Keys\":[";
-      for (std::size_t i = start; i < std::min(todo.size(), start + max_keys); ++i) {
-        if (i != start) body += ',';
-        detail::write_item(body, todo[i]);
-      }
-      body += consistent_read ? "],\"ConsistentRead\":true}}}" : "]}}}";
+      const std::size_t last = std::min(todo.size(), start + max_keys);
+      std::string body = detail::batch_get_body(name_, todo, start, last, consistent_read);
       auto reply = co_await db_.call_raw("BatchGetItem", std::move(body));
-      if (auto r = reply.find("Responses"); r != reply.end() && r->value().is_object())
-        if (auto t = r->value().get_object().find(name_); t != r->value().get_object().end())
-          for (const auto& v : t->value().as_array()) found.push_back(detail::read_item(v.as_object()));
-      if (auto u = reply.find("UnprocessedKeys"); u != reply.end() && u->value().is_object())
-        if (auto t = u->value().get_object().find(name_); t != u->value().get_object().end())
-          for (const auto& v : t->value().as_object().at("Keys").as_array()) unprocessed.push_back(detail::read_item(v.as_object()));
+      detail::read_batch_get(reply, name_, found, unprocessed);
     }
     todo = std::move(unprocessed);
     if (todo.empty()) break;
     if (round >= max_rounds)
       throw error(errc::batch_incomplete, "batch_get_item: " + std::to_string(todo.size()) + " keys still unprocessed after " +
                                               std::to_string(round) + " rounds");
-    boost::asio::steady_timer timer(db_.get_executor(), backoff.backoff(round));
+    auto cost = retry.acquire(false);
+    if (!cost)
+      throw error(errc::retry_quota_exceeded, "batch_get_item: " + std::to_string(todo.size()) +
+                                                  " keys unprocessed and the retry token bucket is empty");
+    spent += *cost;
+    boost::asio::steady_timer timer(db_.get_executor(), retry.backoff(round));
     co_await timer.async_wait(boost::asio::use_awaitable);
   }
+  if (spent != 0) retry.on_success(spent);
   co_return found;
 }
 

@@ -6,6 +6,7 @@
 #define DYNASIO_IMPL_TABLE_ADMIN_IPP
 
 #include <dynasio/client.hpp>
+#include <dynasio/detail/protocol/replies.hpp>
 #include <dynasio/error.hpp>
 
 #include <boost/asio/steady_timer.hpp>
@@ -14,43 +15,6 @@
 
 namespace dynasio {
 namespace detail {
-
-inline key_type parse_key_type(std::string_view t) {
-  if (t == "S") return key_type::S;
-  if (t == "N") return key_type::N;
-  if (t == "B") return key_type::B;
-  throw error(errc::protocol_error, "unknown key attribute type '" + std::string(t) + "'");
-}
-
-inline const boost::json::value& member(const boost::json::object& o, std::string_view key, std::string_view where) {
-  auto it = o.find(key);
-  if (it == o.end()) throw error(errc::protocol_error, std::string(where) + ": reply has no " + std::string(key));
-  return it->value();
-}
-
-inline table_description parse_table_description(const boost::json::object& reply) {
-  const auto& t = member(reply, "Table", "DescribeTable").as_object();
-  table_description d;
-  d.schema.table_name = std::string(member(t, "TableName", "DescribeTable").as_string());
-  d.status = std::string(member(t, "TableStatus", "DescribeTable").as_string());
-  if (auto it = t.find("ItemCount"); it != t.end() && it->value().is_int64()) d.item_count = it->value().as_int64();
-  auto type_of = [&](std::string_view name) {
-    for (const auto& a : member(t, "AttributeDefinitions", "DescribeTable").as_array()) {
-      const auto& o = a.as_object();
-      if (member(o, "AttributeName", "DescribeTable").as_string() == name)
-        return parse_key_type(member(o, "AttributeType", "DescribeTable").as_string());
-    }
-    throw error(errc::protocol_error, "DescribeTable: key attribute '" + std::string(name) + "' has no definition");
-  };
-  for (const auto& k : member(t, "KeySchema", "DescribeTable").as_array()) {
-    const auto& o = k.as_object();
-    std::string name(member(o, "AttributeName", "DescribeTable").as_string());
-    key_attribute attr{name, type_of(name)};
-    if (member(o, "KeyType", "DescribeTable").as_string() == "HASH") d.schema.partition_key = attr;
-    else d.schema.sort_key = attr;
-  }
-  return d;
-}
 
 inline void add_key(boost::json::array& defs, boost::json::array& keys, const key_attribute& k, const char* role) {
   defs.push_back(boost::json::object{{"AttributeName", k.name}, {"AttributeType", to_string(k.type)}});

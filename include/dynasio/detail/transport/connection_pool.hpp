@@ -6,15 +6,14 @@
 #define DYNASIO_DETAIL_TRANSPORT_CONNECTION_POOL_HPP
 
 #include <dynasio/detail/transport/http_conn.hpp>
+#include <dynasio/detail/wait_list.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/error.hpp>
 
 #include <algorithm>
-#include <deque>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace dynasio::detail {
@@ -24,58 +23,65 @@ namespace dynasio::detail {
  * slot (nullptr) the caller fills with a new connection, or waits for a release. A connection
  * is returned with release(conn, reusable): only a connection whose last exchange completed and
  * that the server keeps alive goes back to the idle list; anything else is closed.
+ *
+ * Fair: waiters are served first come, first served. release() hands the connection (or the
+ * slot of a closed one) straight to the longest waiter, so a coroutine that releases and
+ * acquires again queues behind those already waiting.
  */
 class connection_pool {
  public:
-  connection_pool(boost::asio::any_io_executor ex, std::size_t max) : ex_(std::move(ex)), max_(std::max<std::size_t>(max, 1)) {}
+  connection_pool(boost::asio::any_io_executor ex, std::size_t max)
+      : max_(std::max<std::size_t>(max, 1)), waiters_(std::move(ex)) {}
 
-  boost::asio::awaitable<std::unique_ptr<http_conn>> acquire() {
-    while (idle_.empty() && open_ >= max_) {
-      boost::asio::steady_timer wake(ex_, boost::asio::steady_timer::time_point::max());
-      waiters_.push_back(&wake);
-      auto [ec] = co_await wake.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-      (void)ec;  // release() wakes us by cancelling the timer
-      auto it = std::find(waiters_.begin(), waiters_.end(), &wake);
-      const bool woken = it == waiters_.end();
-      if (!woken) waiters_.erase(it);
-      auto cs = co_await boost::asio::this_coro::cancellation_state;
-      if (cs.cancelled() != boost::asio::cancellation_type::none) {
-        // Chosen by release() but cancelled before running: pass the wake-up on, or it is lost.
-        if (woken) wake_one();
-        throw boost::system::system_error(boost::asio::error::operation_aborted);
+  /// A connection (nullptr: a free slot to fill), or operation_aborted when cancelled.
+  boost::asio::awaitable<std::pair<boost::system::error_code, std::unique_ptr<http_conn>>> acquire() {
+    using result = std::pair<boost::system::error_code, std::unique_ptr<http_conn>>;
+    if (waiters_.empty()) {
+      if (!idle_.empty()) {
+        // Most recently used first: it is the least likely to have been closed by the server.
+        auto c = std::move(idle_.back());
+        idle_.pop_back();
+        co_return result(boost::system::error_code(), std::move(c));
+      }
+      if (open_ < max_) {
+        ++open_;
+        co_return result(boost::system::error_code(), nullptr);
       }
     }
-    if (!idle_.empty()) {
-      // Most recently used first: it is the least likely to have been closed by the server.
-      auto c = std::move(idle_.back());
-      idle_.pop_back();
-      co_return c;
+    auto r = co_await waiters_.wait();
+    if (r.cancelled) {
+      // Handed a connection but cancelled before running: pass it on, or it is lost.
+      if (r.value) hand_over(std::move(r.value->conn));
+      co_return result(boost::asio::error::operation_aborted, nullptr);
     }
-    ++open_;
-    co_return nullptr;
+    co_return result(boost::system::error_code(), std::move(r.value->conn));
   }
 
   void release(std::unique_ptr<http_conn> conn, bool reusable) {
-    if (conn && reusable && conn->keep_alive()) idle_.push_back(std::move(conn));
-    else --open_;
-    wake_one();
+    if (!(conn && reusable && conn->keep_alive())) conn.reset();
+    hand_over(std::move(conn));
   }
 
   std::size_t open() const noexcept { return open_; }
   std::size_t idle() const noexcept { return idle_.size(); }
 
  private:
-  void wake_one() {
-    if (waiters_.empty()) return;
-    waiters_.front()->cancel();
-    waiters_.pop_front();
+  // A connection, or the slot of one (nullptr), goes to the first waiter or back to the pool.
+  void hand_over(std::unique_ptr<http_conn> conn) {
+    grant g{std::move(conn)};
+    if (waiters_.notify_one(g)) return;
+    if (g.conn) idle_.push_back(std::move(g.conn));
+    else --open_;
   }
 
-  boost::asio::any_io_executor ex_;
+  struct grant {
+    std::unique_ptr<http_conn> conn;
+  };
+
   std::size_t max_;
   std::size_t open_ = 0;
   std::vector<std::unique_ptr<http_conn>> idle_;
-  std::deque<boost::asio::steady_timer*> waiters_;
+  basic_wait_list<grant> waiters_;
 };
 
 }  // namespace dynasio::detail

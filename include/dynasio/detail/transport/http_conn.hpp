@@ -5,7 +5,6 @@
 #ifndef DYNASIO_DETAIL_TRANSPORT_HTTP_CONN_HPP
 #define DYNASIO_DETAIL_TRANSPORT_HTTP_CONN_HPP
 
-#include <dynasio/config.hpp>
 #include <dynasio/detail/config.hpp>
 #include <dynasio/detail/transport/endpoint.hpp>
 
@@ -18,11 +17,19 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <chrono>
 #include <string_view>
 
 namespace dynasio::detail {
 
 using http_response = boost::beast::http::response<boost::beast::http::string_body>;
+
+/// The deadlines and checks of a new connection (from client_config).
+struct connect_options {
+  std::chrono::milliseconds connect_timeout{};
+  std::chrono::milliseconds handshake_timeout{};
+  bool verify_tls = true;
+};
 
 /**
  * One HTTP/1.1 keep-alive connection, plain or TLS. Plain connections use the TLS stream's
@@ -33,15 +40,15 @@ class http_conn {
   DYNASIO_DECL http_conn(boost::asio::any_io_executor ex, boost::asio::ssl::context& ctx, bool tls);
 
   /// Resolves, connects and (for TLS) handshakes with SNI and host-name verification.
-  DYNASIO_DECL boost::asio::awaitable<void> connect(const endpoint_info& ep, const client_config& cfg);
+  /// Errors come back as codes (beast::error::timeout past a deadline), never thrown.
+  DYNASIO_DECL boost::asio::awaitable<boost::system::error_code> connect(const endpoint_info& ep,
+                                                                         const connect_options& opts);
 
   /// Writes a request, `head` (request line and header fields, up to and including the empty
-  /// line) then `body`, and reads the whole reply, within `timeout`.
-  DYNASIO_DECL boost::asio::awaitable<http_response> exchange(std::string_view head, std::string_view body,
-                                                              std::chrono::milliseconds timeout);
-
-  /// Requests completed on this connection (0 for a fresh one).
-  std::size_t uses() const noexcept { return uses_; }
+  /// line) then `body`, and reads the whole reply into `res`, within `timeout`.
+  DYNASIO_DECL boost::asio::awaitable<boost::system::error_code> exchange(std::string_view head, std::string_view body,
+                                                                          std::chrono::milliseconds timeout,
+                                                                          http_response& res);
 
   /// True when the last reply allows sending another request on this connection.
   bool keep_alive() const noexcept { return keep_alive_; }
@@ -51,7 +58,6 @@ class http_conn {
   boost::beast::flat_buffer buffer_;
   bool tls_;
   bool keep_alive_ = true;
-  std::size_t uses_ = 0;
 };
 
 }  // namespace dynasio::detail

@@ -1,0 +1,166 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_IMPL_CALL_FSM_IPP
+#define DYNASIO_IMPL_CALL_FSM_IPP
+
+#include <dynasio/detail/call_fsm.hpp>
+#include <dynasio/error.hpp>
+#include <dynasio/is_retryable.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/crc.hpp>
+#include <boost/json/parse.hpp>
+
+#include <charconv>
+
+namespace dynasio::detail {
+
+DYNASIO_DECL bool is_stale_connection(const boost::system::error_code& ec) noexcept {
+  namespace asio = boost::asio;
+  return ec == boost::beast::http::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::ssl::error::stream_truncated;
+}
+
+DYNASIO_DECL call_fsm::call_fsm(std::string_view operation, std::string_view host, unsigned max_attempts,
+                                retry_policy& retry, client_stats& stats)
+    : operation_(operation), host_(host), max_attempts_(max_attempts), retry_(retry), stats_(stats) {}
+
+DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
+  switch (state_) {
+    case state::start:
+      return acquire();
+    case state::acquiring:
+      if (ev.ec) return cancelled("cancelled");
+      reused_ = ev.reused;
+      if (!reused_) {
+        ++stats_.connections_opened;
+        state_ = state::connecting;
+        return {call_action_kind::connect};
+      }
+      state_ = state::exchanging;
+      ++stats_.requests;
+      return {call_action_kind::exchange};
+    case state::connecting:
+      if (ev.ec == boost::asio::error::operation_aborted) return cancelled("cancelled");
+      if (ev.ec) return transport_failed(ev.ec);
+      state_ = state::exchanging;
+      ++stats_.requests;
+      return {call_action_kind::exchange};
+    case state::exchanging:
+      if (ev.ec == boost::asio::error::operation_aborted) return cancelled("cancelled");
+      if (ev.ec) {
+        // The server closed an idle keep-alive connection: one free retry on a fresh one.
+        if (reused_ && stale_retry_left_ && is_stale_connection(ev.ec)) {
+          stale_retry_left_ = false;
+          ++stats_.stale_connection_retries;
+          return acquire();
+        }
+        return transport_failed(ev.ec);
+      }
+      if (ev.reply == nullptr) {
+        error_info e{make_error_code(errc::protocol_error), {}};
+        e.diag.message = std::string(operation_) + ": no reply";
+        return finish(std::move(e));
+      }
+      return reply_arrived(*ev.reply, ev.creds ? *ev.creds : credentials{});
+    case state::waiting:
+      if (ev.ec) return cancelled("cancelled while waiting to retry");
+      ++attempt_;
+      return acquire();
+    case state::finished:
+      break;
+  }
+  return {call_action_kind::done};
+}
+
+call_action call_fsm::acquire() {
+  state_ = state::acquiring;
+  return {call_action_kind::acquire};
+}
+
+call_action call_fsm::cancelled(std::string_view where) {
+  error_info e{std::error_code(boost::system::error_code(boost::asio::error::operation_aborted)), {}};
+  e.diag.message = std::string(operation_) + ": " + std::string(where);
+  return finish(std::move(e));
+}
+
+call_action call_fsm::transport_failed(const boost::system::error_code& ec) {
+  error_info e;
+  const std::string where = ec.message() + " (" + std::string(host_) + ")";
+  if (ec == boost::beast::error::timeout) {
+    e.code = make_error_code(errc::timeout);
+    e.diag.message = std::string(operation_) + ": timed out (" + where + ")";
+  } else {
+    e.code = std::error_code(ec);
+    e.diag.message = std::string(operation_) + ": " + where;
+  }
+  return retry_or_fail(std::move(e));
+}
+
+call_action call_fsm::reply_arrived(const reply_view& reply, const credentials& creds) {
+  if (reply.status / 100 != 2) return retry_or_fail(parse_error_reply(reply, creds));
+  if (reply.has_crc32) {
+    boost::crc_32_type sum;
+    sum.process_bytes(reply.body.data(), reply.body.size());
+    char text[16];
+    const auto end = std::to_chars(text, text + sizeof text, sum.checksum()).ptr;
+    if (std::string_view(text, static_cast<std::size_t>(end - text)) != reply.crc32) {
+      error_info e{make_error_code(errc::crc32_mismatch), {}};
+      e.diag.message = std::string(operation_) + ": reply body does not match its x-amz-crc32";
+      return retry_or_fail(std::move(e));
+    }
+  }
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(reply.body, ec);
+  if (ec || !v.is_object()) {
+    error_info e{make_error_code(errc::protocol_error), {}};
+    e.diag.message = std::string(operation_) + ": reply is not a JSON object";
+    e.diag.http_status = reply.status;
+    e.diag.request_id = std::string(reply.request_id);
+    return finish(std::move(e));
+  }
+  retry_.on_success(spent_);
+  out_.reply = std::move(v.get_object());
+  return finish({});
+}
+
+call_action call_fsm::retry_or_fail(error_info failure) {
+  if (!is_retryable(failure.code)) return finish(std::move(failure));
+  if (attempt_ >= max_attempts_) {
+    failure.diag.message += " (after " + std::to_string(attempt_) + " attempts)";
+    return finish(std::move(failure));
+  }
+  auto cost = retry_.acquire(failure.code == errc::timeout);
+  if (!cost) {
+    failure.diag.message += " (not retried: the retry token bucket is empty)";
+    return finish(std::move(failure));
+  }
+  spent_ += *cost;
+  ++stats_.retries;
+  ++out_.retries;
+  if (is_throttling(failure.code)) {
+    ++stats_.throttles;
+    ++out_.throttles;
+  }
+  last_ = std::move(failure);
+  state_ = state::waiting;
+  return {call_action_kind::wait, retry_.backoff(attempt_)};
+}
+
+call_action call_fsm::finish(error_info failure) {
+  state_ = state::finished;
+  out_.attempts = attempt_;
+  out_.ec = failure.code;
+  out_.diag = std::move(failure.diag);
+  return {call_action_kind::done};
+}
+
+}  // namespace dynasio::detail
+
+#endif
