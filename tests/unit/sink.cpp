@@ -102,8 +102,6 @@ class flaky_table {
   }
 
   store_type store;
-  /// BatchWriteItem calls received.
-  std::size_t calls() const { return calls_; }
   /// How long each BatchWriteItem takes.
   std::chrono::milliseconds write_delay{0};
 
