@@ -33,6 +33,7 @@
 #include <dynasio/impl/sink.ipp>
 #include <dynasio/impl/sink_keys.ipp>
 #include <dynasio/impl/sink_step.ipp>
+#include <dynasio/impl/validate.ipp>
 #include <dynasio/impl/table.ipp>
 #include <dynasio/impl/timestamp.ipp>
 #include <dynasio/sigv4/impl/canonical.ipp>

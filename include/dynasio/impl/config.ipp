@@ -6,6 +6,7 @@
 #define DYNASIO_IMPL_CONFIG_IPP
 
 #include <dynasio/config.hpp>
+#include <dynasio/detail/validate.hpp>
 #include <dynasio/error.hpp>
 
 #include <cstdlib>
@@ -101,6 +102,8 @@ DYNASIO_DECL client_config client_config::from_env(
   else if (auto g = env("AWS_ENDPOINT_URL")) cfg.endpoint = *g;
   else cfg.endpoint = "https://dynamodb." + cfg.region + ".amazonaws.com";
 
+  detail::validate_endpoint_url("client_config::from_env: endpoint", cfg.endpoint);
+  if (auto mode = env("AWS_RETRY_MODE")) detail::validate_retry_mode(*mode);
   if (auto m = env("AWS_MAX_ATTEMPTS")) {
     char* end = nullptr;
     long n = std::strtol(m->c_str(), &end, 10);

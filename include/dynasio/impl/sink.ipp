@@ -222,7 +222,7 @@ DYNASIO_DECL std::string_view to_string(init_mode mode) noexcept {
 }
 
 DYNASIO_DECL boost::asio::awaitable<sink> sink::open(client& db, sink_config cfg) {
-  if (cfg.table_name.empty()) throw error(errc::invalid_argument, "sink: table_name is empty");
+  detail::validate_table_name("sink", cfg.table_name);
   if (cfg.name.empty()) cfg.name = cfg.table_name;
   const std::string who = "sink '" + cfg.name + "'";
   if (cfg.partition_key.name.empty()) throw error(errc::invalid_argument, who + ": partition_key name is empty");
