@@ -25,7 +25,10 @@ struct item_options {
  * numbers or binaries -> SS, NS or BS (an empty set, which DynamoDB cannot store, becomes
  * an absent attribute); `std::optional<T>` -> T, or absent when empty (NULL with
  * `options.nullopt_as_null`); `std::chrono::system_clock::time_point` -> S in ISO-8601 UTC
- * (`2024-05-01T12:30:00.25Z`); attribute_value, item and list as they are.
+ * (`2024-05-01T12:30:00.25Z`); `std::chrono::local_time<D>` -> S in ISO-8601 without zone
+ * (`2024-05-01T12:30:00.25`); `boost::json::value` -> S holding its compact JSON text;
+ * `std::tuple`, `std::pair` and `std::array` -> L of exactly their size (an empty optional
+ * element is NULL); attribute_value, item and list as they are.
  * A member of any other type fails to compile, in
  * `dynasio::detail::no_dynamodb_mapping_for_member_type<T>`, which names the type.
  * @throws dynasio::error for values DynamoDB refuses (NaN, invalid UTF-8 is left to the writer).
@@ -41,7 +44,8 @@ item to_item(const T& value, const item_options& options = {}) {
  * error unless the member is a std::optional (which becomes empty, as does NULL) or a std::set
  * (which becomes empty).
  * @throws dynasio::error `errc::invalid_argument` naming the attribute when one is missing or
- * cannot be converted (wrong type, number out of range, bad timestamp).
+ * cannot be converted (wrong type, number out of range, bad timestamp, a date-time finer than
+ * or outside the member's type, text that is not JSON, a list of the wrong size for a tuple).
  */
 template <class T>
 T from_item(const item& value) {

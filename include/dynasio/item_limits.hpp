@@ -47,6 +47,24 @@ DYNASIO_DECL std::size_t item_size(const item& value) noexcept;
  */
 DYNASIO_DECL void validate_item_size(const item& value);
 
+/// The deepest nesting of M and L values DynamoDB stores.
+inline constexpr std::size_t max_nesting_depth = 32;
+
+/// The longest attribute name, in UTF-8 bytes.
+inline constexpr std::size_t max_attribute_name_size = 65535;
+
+/**
+ * @brief Refuses an item DynamoDB would refuse, naming the attribute (by its document path)
+ * and quoting the offending value.
+ * @details Attribute names must be non-empty (at the top level), valid UTF-8 and at most
+ * max_attribute_name_size bytes; strings (S and SS elements) valid UTF-8; M and L nested at
+ * most max_nesting_depth deep; the whole item within max_item_size.
+ * @param value The item.
+ * @param who Starts the message, e.g. "put_item".
+ * @throws dynasio::error `errc::invalid_argument`.
+ */
+DYNASIO_DECL void validate_item(const item& value, std::string_view who);
+
 /**
  * @brief Refuses a key attribute DynamoDB would refuse, before anything is sent.
  * @details Key values must be S, N or B; S and B must not be empty; a partition key holds at

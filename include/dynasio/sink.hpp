@@ -74,9 +74,12 @@ struct sink_stats {
   std::uint64_t rows_upserted = 0;
   /// Deletes acknowledged by DynamoDB.
   std::uint64_t rows_deleted = 0;
-  /// Events that needed no request of their own: folded into a later event for the same key
-  /// within a step.
+  /// Events that needed no request of their own: folded with other events of their key within
+  /// a step, or netting to nothing (an insert and a delete of one row).
   std::uint64_t rows_coalesced = 0;
+  /// Keys that got two or more different rows inserted (net +1 each) in one step, which a
+  /// consistent change stream never does: the row inserted last was put, and the key logged.
+  std::uint64_t key_conflicts = 0;
   /// Re-sends: the client's retries of failed calls plus unprocessed requests sent again.
   std::uint64_t retries = 0;
   /// Successful commits.
@@ -88,9 +91,10 @@ struct sink_stats {
  * @details The behaviour of Pathway's DynamoDB output connector: writes go by primary key, so
  * rows with equal keys overwrite each other; `+1` puts the whole row (attributes absent from
  * the row disappear from the item), `-1` deletes the row's key. Events between two commits
- * form one step and are reconciled per key: an update (`-1` old, `+1` new, in either order)
- * becomes one put, an insert then delete leaves the key absent, and only each key's final
- * request is sent. Steps land in order.
+ * form one step, whose events are unordered: each key is reconciled by the net multiplicity
+ * of its rows. A row netting +1 is put (an update, `-1` old and `+1` new in either order,
+ * becomes one put); a row netting -1 with none netting +1 deletes the key; when every row
+ * nets to 0 (an insert then delete) nothing is sent. Steps land in order.
  * @code
  * auto sink = co_await dynasio::sink::open(db, {.table_name = "orders", .partition_key = {"id"},
  *                                              .init_mode = dynasio::init_mode::create_if_not_exists});

@@ -39,6 +39,7 @@
 #include <dynasio/impl/sink_keys.ipp>
 #include <dynasio/impl/sink_step.ipp>
 #include <dynasio/impl/statement.ipp>
+#include <dynasio/impl/validate.ipp>
 #include <dynasio/impl/table.ipp>
 #include <dynasio/impl/timestamp.ipp>
 #include <dynasio/impl/transport/proxy.ipp>

@@ -9,6 +9,7 @@
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/client.hpp>
 #include <dynasio/detail/config.hpp>
+#include <dynasio/detail/validate.hpp>
 #include <dynasio/operations/delete_item.hpp>
 #include <dynasio/operations/get_item.hpp>
 #include <dynasio/operations/put_item.hpp>
@@ -45,7 +46,10 @@ namespace dynasio {
 class table {
  public:
   /// A handle to table `name` through `db`.
-  table(dynasio::client db, std::string name) : db_(std::move(db)), name_(std::move(name)) {}
+  /// @throws dynasio::error `errc::invalid_argument` for a name DynamoDB refuses.
+  table(dynasio::client db, std::string name) : db_(std::move(db)), name_(std::move(name)) {
+    detail::validate_table_name("table", name_);
+  }
 
   /// The table name.
   const std::string& name() const noexcept { return name_; }

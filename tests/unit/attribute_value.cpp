@@ -97,15 +97,15 @@ TEST_CASE("numbers follow DynamoDB's range and precision with the service's word
   CHECK(error_message([] { number n(std::nan("")); }, errc::invalid_number) == nan_msg + "NaN");
   CHECK(error_message([] { number n(-INFINITY); }, errc::invalid_number) == nan_msg + "-Infinity");
   const std::string overflow =
-      "Number overflow. Attempting to store a number with magnitude larger than supported range";
+      "Number overflow. Attempting to store a number with magnitude larger than supported range: ";
   const std::string underflow =
-      "Number underflow. Attempting to store a number with magnitude smaller than supported range";
-  CHECK(error_message([] { number n("1e126"); }, errc::invalid_number) == overflow);
-  CHECK(error_message([] { number n("-1E+126"); }, errc::invalid_number) == overflow);
-  CHECK(error_message([] { number n(1e300); }, errc::invalid_number) == overflow);
-  CHECK(error_message([] { number n("9.9e-131"); }, errc::invalid_number) == underflow);
-  CHECK(error_message([] { number n("1e99999999999999999999"); }, errc::invalid_number) == overflow);
-  CHECK(error_message([] { number n("1e-99999999999999999999"); }, errc::invalid_number) == underflow);
+      "Number underflow. Attempting to store a number with magnitude smaller than supported range: ";
+  CHECK(error_message([] { number n("1e126"); }, errc::invalid_number) == overflow + "1e126");
+  CHECK(error_message([] { number n("-1E+126"); }, errc::invalid_number) == overflow + "-1E+126");
+  CHECK(error_message([] { number n(1e300); }, errc::invalid_number) == overflow + "1e+300");
+  CHECK(error_message([] { number n("9.9e-131"); }, errc::invalid_number) == underflow + "9.9e-131");
+  CHECK(error_message([] { number n("1e99999999999999999999"); }, errc::invalid_number) == overflow + "1e99999999999999999999");
+  CHECK(error_message([] { number n("1e-99999999999999999999"); }, errc::invalid_number) == underflow + "1e-99999999999999999999");
   CHECK_NOTHROW(number("9.9999999999999999999999999999999999999e125"));
   CHECK_NOTHROW(number("1e-130"));
   CHECK_NOTHROW(number("-1e-130"));
@@ -114,9 +114,9 @@ TEST_CASE("numbers follow DynamoDB's range and precision with the service's word
   CHECK_NOTHROW(number("0000012345678901234567890123456789012345678000000"));
   CHECK_NOTHROW(number("1234567890123456789012345678901234567.8"));
   CHECK(error_message([] { number n("123456789012345678901234567890123456789"); }, errc::invalid_number) ==
-        "Attempting to store more than 38 significant digits in a Number");
+        "Attempting to store more than 38 significant digits in a Number: 123456789012345678901234567890123456789");
   CHECK(error_message([] { number n("1.23456789012345678901234567890123456789"); }, errc::invalid_number) ==
-        "Attempting to store more than 38 significant digits in a Number");
+        "Attempting to store more than 38 significant digits in a Number: 1.23456789012345678901234567890123456789");
 }
 
 TEST_CASE("numbers convert back to integers and doubles") {

@@ -2,15 +2,19 @@
 #include <dynasio/detail/timestamp.hpp>
 
 #include <boost/describe/class.hpp>
+#include <boost/json/parse.hpp>
 
 #include <doctest/doctest.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace app {
@@ -145,4 +149,86 @@ TEST_CASE("durations are N holding whole nanoseconds, whatever their unit") {
   CHECK(back.elapsed == j.elapsed);
   it["elapsed"] = dynasio::number("1.5");
   CHECK_THROWS_AS(dynasio::from_item<job>(it), dynasio::error);
+}
+
+namespace app {
+// What Pathway's DynamoDB connector writes: JSON columns, tuples, naive date-times.
+struct pathway_row {
+  std::string id;
+  boost::json::value doc;
+  std::tuple<int, std::string, std::optional<double>> triple;
+  std::pair<std::string, std::int64_t> pair;
+  std::array<int, 3> coords{};
+  std::chrono::local_time<std::chrono::milliseconds> seen;
+  std::chrono::local_days day;
+  std::chrono::local_time<std::chrono::seconds> far;
+
+  friend bool operator==(const pathway_row&, const pathway_row&) = default;
+};
+BOOST_DESCRIBE_STRUCT(pathway_row, (), (id, doc, triple, pair, coords, seen, day, far))
+}  // namespace app
+
+TEST_CASE("JSON values, tuples, pairs, arrays and local date-times round-trip through items") {
+  using namespace std::chrono;
+  app::pathway_row r;
+  r.id = "p1";
+  r.doc = boost::json::parse(R"({ "a": [1, 2.5, null, true], "b": {"c": "x\"y"} })");
+  r.triple = {7, "two", std::nullopt};
+  r.pair = {"k", -3};
+  r.coords = {1, -2, 3};
+  r.seen = local_days(year(2024) / 5 / 1) + hours(12) + milliseconds(250);
+  r.day = local_days(year(1999) / 12 / 31);
+  r.far = local_days(year(9999) / 12 / 31) + seconds(86399);  // beyond what nanoseconds hold
+
+  item i = to_item(r);
+  CHECK(i.at("doc") == attribute_value(R"({"a":[1,2.5E0,null,true],"b":{"c":"x\"y"}})"));
+  CHECK(i.at("triple") == attribute_value(list{7, "two", nullptr}));
+  CHECK(i.at("pair") == attribute_value(list{"k", -3}));
+  CHECK(i.at("coords") == attribute_value(list{1, -2, 3}));
+  CHECK(i.at("seen") == attribute_value("2024-05-01T12:00:00.25"));
+  CHECK(i.at("day") == attribute_value("1999-12-31T00:00:00"));
+  CHECK(i.at("far") == attribute_value("9999-12-31T23:59:59"));
+
+  CHECK(from_item<app::pathway_row>(i) == r);
+}
+
+TEST_CASE("JSON, tuple and local date-time attributes that do not convert are named") {
+  const item good = to_item(app::pathway_row{});
+  auto message = [&](const char* name, attribute_value v) {
+    item i = good;
+    i[name] = std::move(v);
+    try {
+      from_item<app::pathway_row>(i);
+    } catch (const error& e) {
+      CHECK(e.code() == errc::invalid_argument);
+      return e.diagnostics().message;
+    }
+    return std::string("accepted");
+  };
+  CHECK(doctest::String(message("doc", "{\"a\":").c_str()) ==
+        doctest::Contains("attribute doc: not JSON text ("));
+  CHECK(message("doc", "[1] 2").find("\"[1] 2\"") != std::string::npos);
+  CHECK(message("doc", 5) == "attribute doc: attribute value is N, not S");
+  CHECK(message("triple", list{1, "x"}) == "attribute triple: a list of 2 elements for 3 positions");
+  CHECK(message("triple", list{1, 2, 3}) == "attribute triple: element 1: attribute value is N, not S");
+  CHECK(message("coords", list{1, 2, "3"}) == "attribute coords: element 2: attribute value is S, not N");
+  CHECK(message("seen", "2024-05-01T12:00:00Z") ==
+        "attribute seen: not an ISO-8601 date-time without zone: 2024-05-01T12:00:00Z");
+  CHECK(message("seen", "2024-05-01T12:00:00.0005") ==
+        "attribute seen: date-time 2024-05-01T12:00:00.0005 is finer than the member's type");
+  CHECK(message("day", "2024-05-01T00:00:01") ==
+        "attribute day: date-time 2024-05-01T00:00:01 is finer than the member's type");
+  CHECK(message("day", "2024-05-01T00:00:00") == "accepted");
+}
+
+TEST_CASE("date-times outside ISO-8601's years or the member's range are refused, not wrapped") {
+  using namespace std::chrono;
+  CHECK_THROWS_WITH_AS(detail::parse_timestamp("9999-12-31T23:59:59Z"), doctest::Contains("out of the member's range"), error);
+  CHECK_THROWS_WITH_AS(detail::parse_timestamp("1000-01-01T00:00:00Z"), doctest::Contains("out of the member's range"), error);
+  CHECK(detail::parse_timestamp("2262-01-01T00:00:00Z") == sys_days(year(2262) / 1 / 1));
+  CHECK_THROWS_AS(detail::parse_timestamp("2024-05-01T12:00:00.1234567890Z"), error);
+  CHECK_THROWS_AS(detail::parse_timestamp("2024-05-01T12:00:00.99999999999999999999Z"), error);
+  const local_days y10000 = local_days(year(10000) / 1 / 1);
+  CHECK_THROWS_WITH_AS(detail::format_time_point(y10000, false), doctest::Contains("year 10000"), error);
+  CHECK(detail::format_time_point(local_days(year(0) / 1 / 1), false) == "0000-01-01T00:00:00");
 }

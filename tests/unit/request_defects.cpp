@@ -43,7 +43,7 @@ client_config config_for(const fake_endpoint& ep) {
 exchange describe_pk_sk() {
   exchange e;
   e.expect_target = "DynamoDB_20120810.DescribeTable";
-  e.body = R"({"Table":{"TableName":"t","TableStatus":"ACTIVE","ItemCount":0,)"
+  e.body = R"({"Table":{"TableName":"tbl","TableStatus":"ACTIVE","ItemCount":0,)"
            R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],)"
            R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}]}})";
   return e;
@@ -79,7 +79,7 @@ asio::awaitable<std::optional<error>> get_error(table& t, key k) {
 TEST_CASE("defect: get_item refuses a sort key over 1024 bytes (it was checked against the 2048 limit)") {
   play({describe_pk_sk()}, [](fake_endpoint& ep) -> asio::awaitable<void> {
     client db(co_await asio::this_coro::executor, config_for(ep));
-    table t = db.table("t");
+    table t = db.table("tbl");
     key k{{"pk", "a"}, {"sk", std::string(1500, 'x')}};
     auto e = co_await get_error(t, k);
     REQUIRE(e);
@@ -94,7 +94,7 @@ TEST_CASE("defect: get_item refuses a sort key over 1024 bytes (it was checked a
 TEST_CASE("defect: a 1500-byte partition key with a sort key is valid, and the roles are learned once") {
   play({describe_pk_sk(), reply_to("GetItem"), reply_to("DeleteItem")}, [](fake_endpoint& ep) -> asio::awaitable<void> {
     client db(co_await asio::this_coro::executor, config_for(ep));
-    table t = db.table("t");
+    table t = db.table("tbl");
     key k{{"pk", std::string(1500, 'p')}, {"sk", "s"}};
     auto got = co_await t.get_item(k);
     CHECK_FALSE(got);
@@ -109,7 +109,7 @@ TEST_CASE("defect: overwrite_by_pkeys = {sk, pk} takes a 1500-byte partition key
          client db(co_await asio::this_coro::executor, config_for(ep));
          batch_options o;
          o.overwrite_by_pkeys = {"sk", "pk"};
-         batch_writer w(db, "t", o);
+         batch_writer w(db, "tbl", o);
          item it{{"pk", std::string(1500, 'p')}, {"sk", "s"}, {"v", 1}};
          co_await w.put_item(it);
          co_await w.close();
@@ -122,7 +122,7 @@ TEST_CASE("defect: overwrite_by_pkeys naming other attributes than the table's k
     client db(co_await asio::this_coro::executor, config_for(ep));
     batch_options o;
     o.overwrite_by_pkeys = {"pk", "other"};
-    batch_writer w(db, "t", o);
+    batch_writer w(db, "tbl", o);
     item it{{"pk", "a"}, {"other", "b"}};
     std::optional<error> e;
     try {
@@ -141,7 +141,7 @@ TEST_CASE("defect: unprocessed_resent counts re-sends only, not the last return 
   // Every call returns the request unprocessed: max_request_attempts = 3 re-sends, so 4 calls,
   // then the request is given up (the last return is not a re-send).
   const std::string unprocessed =
-      R"({"UnprocessedItems":{"t":[{"PutRequest":{"Item":{"pk":{"S":"a"},"v":{"N":"1"}}}}]}})";
+      R"({"UnprocessedItems":{"tbl":[{"PutRequest":{"Item":{"pk":{"S":"a"},"v":{"N":"1"}}}}]}})";
   play({reply_to("BatchWriteItem", unprocessed), reply_to("BatchWriteItem", unprocessed),
         reply_to("BatchWriteItem", unprocessed), reply_to("BatchWriteItem", unprocessed)},
        [](fake_endpoint& ep) -> asio::awaitable<void> {
@@ -151,7 +151,7 @@ TEST_CASE("defect: unprocessed_resent counts re-sends only, not the last return 
          o.max_request_attempts = 3;
          o.base_delay = 1ms;
          o.max_delay = 2ms;
-         batch_writer w(db, "t", o);
+         batch_writer w(db, "tbl", o);
          item it{{"pk", "a"}, {"v", 1}};
          co_await w.put_item(it);
          std::optional<batch_error> failed;
@@ -170,12 +170,12 @@ TEST_CASE("defect: unprocessed_resent counts re-sends only, not the last return 
 }
 
 TEST_CASE("defect: batch_get_item re-requests UnprocessedKeys through the client's token bucket") {
-  const std::string unprocessed = R"({"Responses":{"t":[]},"UnprocessedKeys":{"t":{"Keys":[{"pk":{"S":"a"}}]}}})";
+  const std::string unprocessed = R"({"Responses":{"tbl":[]},"UnprocessedKeys":{"tbl":{"Keys":[{"pk":{"S":"a"}}]}}})";
   play({reply_to("BatchGetItem", unprocessed)}, [](fake_endpoint& ep) -> asio::awaitable<void> {
     client_config cfg = config_for(ep);
     cfg.retry.token_bucket_capacity = 4;  // less than one retry costs (5)
     client db(co_await asio::this_coro::executor, cfg);
-    table t = db.table("t");
+    table t = db.table("tbl");
     std::optional<error> e;
     try {
       key k{{"pk", "a"}};
@@ -192,12 +192,12 @@ TEST_CASE("defect: batch_get_item re-requests UnprocessedKeys through the client
 }
 
 TEST_CASE("defect: batch_get_item's re-requests are paid for and refunded on success") {
-  const std::string unprocessed = R"({"Responses":{"t":[]},"UnprocessedKeys":{"t":{"Keys":[{"pk":{"S":"a"}}]}}})";
+  const std::string unprocessed = R"({"Responses":{"tbl":[]},"UnprocessedKeys":{"tbl":{"Keys":[{"pk":{"S":"a"}}]}}})";
   play({reply_to("BatchGetItem", unprocessed),
-        reply_to("BatchGetItem", R"({"Responses":{"t":[{"pk":{"S":"a"},"v":{"N":"7"}}]},"UnprocessedKeys":{}})")},
+        reply_to("BatchGetItem", R"({"Responses":{"tbl":[{"pk":{"S":"a"},"v":{"N":"7"}}]},"UnprocessedKeys":{}})")},
        [](fake_endpoint& ep) -> asio::awaitable<void> {
          client db(co_await asio::this_coro::executor, config_for(ep));
-         table t = db.table("t");
+         table t = db.table("tbl");
          key k{{"pk", "a"}};
          std::vector<key> keys{k};
          auto items = co_await t.batch_get_item(std::move(keys));

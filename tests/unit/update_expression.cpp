@@ -33,13 +33,16 @@ TEST_CASE("update and condition placeholders of one request never collide") {
   update_options o;
   o.update = update_expression().set(attr("status"), "shipped").set(attr("qty"), attr("qty") - 1);
   o.condition = attr("status") == "paid" && attr("qty") > 0;
+  // The user's own placeholders, spelled like generated ones (and used: DynamoDB refuses unused ones).
+  o.condition_expression = "#dn0 <> :dv0";
   o.expression_attribute_names = {{"#dn0", "mine"}};
   o.expression_attribute_values = {{":dv0", 7}};
   detail::request_writer w;
   detail::write_update_fields(w, o, "update_item");
   std::string body = w.finish();
   CHECK(body.find(R"("UpdateExpression":"SET #dn1 = :dv1, #dn2 = #dn2 - :dv2")") != std::string::npos);
-  CHECK(body.find(R"x("ConditionExpression":"(#dn1 = :dv3 AND #dn2 > :dv4)")x") != std::string::npos);
+  CHECK(body.find(R"x((#dn1 = :dv3 AND #dn2 > :dv4))x") != std::string::npos);
+  CHECK(body.find("#dn0 <> :dv0") != std::string::npos);
   CHECK(body.find(R"("#dn0":"mine")") != std::string::npos);
   CHECK(body.find(R"(":dv0":{"N":"7"})") != std::string::npos);
 }

@@ -10,15 +10,21 @@
 #include <dynasio/error.hpp>
 
 #include <boost/describe/members.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace dynasio::detail {
@@ -42,6 +48,13 @@ template <class T> struct is_std_set : std::false_type {};
 template <class T, class C, class A> struct is_std_set<std::set<T, C, A>> : std::true_type {};
 template <class T> struct is_string_map : std::false_type {};
 template <class T, class C, class A> struct is_string_map<std::map<std::string, T, C, A>> : std::true_type {};
+template <class T> struct is_local_time : std::false_type {};
+template <class D> struct is_local_time<std::chrono::local_time<D>> : std::true_type {};
+// Fixed-size sequences of positions: L of exactly their size.
+template <class T> struct is_tuple_like : std::false_type {};
+template <class... T> struct is_tuple_like<std::tuple<T...>> : std::true_type {};
+template <class A, class B> struct is_tuple_like<std::pair<A, B>> : std::true_type {};
+template <class T, std::size_t N> struct is_tuple_like<std::array<T, N>> : std::true_type {};
 
 template <class T>
 concept described = boost::describe::has_describe_members<T>::value;
@@ -53,6 +66,28 @@ template <class T>
 item struct_to_item(const T& value, bool nullopt_as_null);
 template <class T>
 T struct_from_item(const item& value);
+template <class T>
+T from_attribute(const attribute_value& a);
+
+// Element `i` of a list read into a tuple, naming the position when it does not convert.
+template <class E>
+E tuple_element_from(const list& l, std::size_t i) {
+  try {
+    return from_attribute<E>(l[i]);
+  } catch (const error& e) {
+    throw error(errc::invalid_argument, "element " + std::to_string(i) + ": " + e.diagnostics().message);
+  }
+}
+
+// The JSON text of an S read back into a value; the error quotes the text's start.
+inline boost::json::value json_from_string(const std::string& text) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec)
+    throw error(errc::invalid_argument, "not JSON text (" + ec.message() + "): \"" + text.substr(0, 64) +
+                                            (text.size() > 64 ? "...\"" : "\""));
+  return v;
+}
 
 // nullopt: leave the attribute out.
 template <class T>
@@ -64,6 +99,15 @@ std::optional<attribute_value> to_attribute(const T& v, bool nullopt_as_null) {
     return attribute_value(v);
   } else if constexpr (std::is_same_v<T, std::chrono::system_clock::time_point>) {
     return attribute_value(format_timestamp(v));
+  } else if constexpr (is_local_time<T>::value) {
+    return attribute_value(format_time_point(v, false));
+  } else if constexpr (std::is_same_v<T, boost::json::value>) {
+    return attribute_value(boost::json::serialize(v));
+  } else if constexpr (is_tuple_like<T>::value) {
+    list l;
+    l.reserve(std::tuple_size_v<T>);
+    std::apply([&](const auto&... e) { (l.push_back(to_attribute(e, nullopt_as_null).value_or(nullptr)), ...); }, v);
+    return attribute_value(std::move(l));
   } else if constexpr (is_duration<T>::value) {
     // Durations are stored as whole nanoseconds, whatever their C++ unit.
     return attribute_value(std::chrono::duration_cast<std::chrono::nanoseconds>(v).count());
@@ -131,6 +175,19 @@ T from_attribute(const attribute_value& a) {
     return static_cast<T>(a.as_number().to_double());
   } else if constexpr (std::is_same_v<T, std::chrono::system_clock::time_point>) {
     return parse_timestamp(a.as_string());
+  } else if constexpr (is_local_time<T>::value) {
+    return parse_time_point<std::chrono::local_t, typename T::duration>(a.as_string(), false);
+  } else if constexpr (std::is_same_v<T, boost::json::value>) {
+    return json_from_string(a.as_string());
+  } else if constexpr (is_tuple_like<T>::value) {
+    constexpr std::size_t n = std::tuple_size_v<T>;
+    const list& l = a.as_list();
+    if (l.size() != n)
+      throw error(errc::invalid_argument,
+                  "a list of " + std::to_string(l.size()) + " elements for " + std::to_string(n) + " positions");
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return T{tuple_element_from<std::tuple_element_t<I, T>>(l, I)...};
+    }(std::make_index_sequence<n>{});
   } else if constexpr (is_duration<T>::value) {
     auto ns = a.as_number().template to_integer<std::int64_t>();
     if (!ns) throw error(errc::invalid_argument, "duration " + a.as_number().text() + " is not a whole number of nanoseconds");

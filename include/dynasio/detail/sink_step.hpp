@@ -10,7 +10,9 @@
 #include <dynasio/detail/config.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -22,39 +24,63 @@ struct sink_key_hash {
 };
 
 /**
- * The writes of one sink step, reconciled per key: each key keeps only its final request.
- * A `+1` makes the row the key's put; a `-1` makes the key a delete, except when it retracts
- * a row other than the one this step already put for the key (the `-1 old` of an update
- * arriving after its `+1 new`), which is void.
+ * The writes of one sink step, reconciled per key by net multiplicity.
+ * @details The events of a step are unordered: what counts is each (key, row)'s sum of
+ * diffs. A row netting above 0 is put; otherwise a row netting below 0 deletes the key;
+ * when every row of the key nets to 0 the key needs no request. Two different rows netting
+ * above 0 for one key is a broken stream: the one inserted last is put and the key is
+ * reported in `conflicts`. Apart from that choice, the result does not depend on the order
+ * of the events.
  */
 class sink_step {
  public:
+  /// What take() hands on.
+  struct taken {
+    /// One request per key that needs one, in the order keys were first touched.
+    std::vector<write_request> requests;
+    /// Keys for which two or more different rows netted above 0.
+    std::vector<key> conflicts;
+  };
+
   /// Records one event; `k` is the row's key (see extract_key), `diff` is +1 or -1.
   DYNASIO_DECL void add(key k, item row, int diff);
 
-  /// Gives back a request taken but not handed on (a cancelled commit), unless the key has
-  /// been written since: the newer event wins.
+  /// Gives back a request taken but not handed on (a cancelled commit). It is sent by the
+  /// next take() unless this step's own events for the key call for a request.
   DYNASIO_DECL void restore(key k, write_request request);
 
-  /// Events recorded since the last take().
+  /// Events (restored requests included) recorded since the last take().
   std::size_t events() const noexcept { return events_; }
   /// Distinct keys recorded since the last take().
   std::size_t keys() const noexcept { return entries_.size(); }
   /// True when nothing was recorded since the last take().
   bool empty() const noexcept { return entries_.empty(); }
 
-  /// The final request of every key, in the order keys were first touched; clears the step.
-  DYNASIO_DECL std::vector<write_request> take();
+  /// The requests of the step; clears it.
+  DYNASIO_DECL taken take();
 
  private:
+  struct row_net {
+    item row;
+    int net;
+    std::uint64_t inserted;  // sequence number of the row's latest +1; 0 if none
+  };
   struct entry {
     key k;
-    std::optional<item> row;  // nullopt: delete
+    // Only rows whose net is not 0: an update chain within one step keeps two rows, not all.
+    std::vector<row_net> rows;
+    std::optional<write_request> restored;
   };
+  entry& touch(key k);
+
   std::unordered_map<key, std::size_t, sink_key_hash> index_;
   std::vector<entry> entries_;
   std::size_t events_ = 0;
+  std::uint64_t sequence_ = 0;
 };
+
+/// The warning the sink logs for a step's conflicts (at most a few keys spelled out).
+DYNASIO_DECL std::string describe_conflicts(const std::vector<key>& conflicts);
 
 }  // namespace dynasio::detail
 

@@ -131,7 +131,7 @@ DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) {
     e.key.push_back(it->second);
   }
   if (put) {
-    validate_item_size(req.item);
+    validate_item(req.item, "batch_writer.put_item");
   } else if (req.item.size() != key_names_.size()) {
     std::string names;
     for (const auto& n : key_names_) names += (names.empty() ? "'" : ", '") + n + "'";

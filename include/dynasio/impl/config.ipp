@@ -8,6 +8,7 @@
 #include <dynasio/config.hpp>
 #include <dynasio/detail/credentials/parse.hpp>
 #include <dynasio/detail/credentials/provider_util.hpp>
+#include <dynasio/detail/validate.hpp>
 #include <dynasio/error.hpp>
 
 #include <cstdlib>
@@ -71,6 +72,8 @@ DYNASIO_DECL client_config client_config::from_env(
   for (const char* name : {"NO_PROXY", "no_proxy"})
     if (auto n = env(name); n && cfg.no_proxy.empty()) cfg.no_proxy = *n;
 
+  detail::validate_endpoint_url("client_config::from_env: endpoint", cfg.endpoint);
+  if (auto mode = env("AWS_RETRY_MODE")) detail::validate_retry_mode(*mode);
   if (auto m = env("AWS_MAX_ATTEMPTS")) {
     char* end = nullptr;
     long n = std::strtol(m->c_str(), &end, 10);

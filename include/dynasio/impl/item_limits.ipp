@@ -5,6 +5,7 @@
 #ifndef DYNASIO_IMPL_ITEM_LIMITS_IPP
 #define DYNASIO_IMPL_ITEM_LIMITS_IPP
 
+#include <dynasio/detail/validate.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/item_limits.hpp>
 
@@ -19,7 +20,73 @@ inline std::size_t number_size(const number& n) noexcept {
   return (p.digits + 1) / 2 + 1;
 }
 
+// Walks one value for validate_item(); `path` is its document path.
+class item_checker {
+ public:
+  explicit item_checker(std::string_view who) : who_(who) {}
+
+  void name(const std::string& path, std::string_view name, bool top) {
+    if (top && name.empty()) refuse(path, "the attribute name is empty");
+    if (name.size() > max_attribute_name_size)
+      refuse(path, "the attribute name has " + std::to_string(name.size()) + " bytes; the limit is " +
+                       std::to_string(max_attribute_name_size));
+    if (auto at = invalid_utf8_at(name)) refuse(path, "the attribute name is not valid UTF-8 at byte " + std::to_string(*at));
+  }
+
+  void value(const std::string& path, const attribute_value& v, std::size_t depth) {
+    switch (v.type()) {
+      case attribute_type::S: text(path, v.as_string()); break;
+      case attribute_type::SS:
+        for (const std::string& s : v.as_string_set()) text(path, s);
+        break;
+      case attribute_type::M:
+        nested(path, depth);
+        for (const auto& [k, e] : v.as_map()) {
+          const std::string inner = path + "." + k;
+          name(inner, k, false);
+          value(inner, e, depth + 1);
+        }
+        break;
+      case attribute_type::L: {
+        nested(path, depth);
+        std::size_t i = 0;
+        for (const auto& e : v.as_list()) value(path + "[" + std::to_string(i++) + "]", e, depth + 1);
+        break;
+      }
+      default: break;
+    }
+  }
+
+ private:
+  [[noreturn]] void refuse(const std::string& path, const std::string& why) const {
+    throw error(errc::invalid_argument, std::string(who_) + ": attribute " + quote_text(path) + ": " + why);
+  }
+  void text(const std::string& path, const std::string& s) const {
+    if (auto at = invalid_utf8_at(s))
+      refuse(path, "string " + quote_text(s) + " is not valid UTF-8 at byte " + std::to_string(*at));
+  }
+  void nested(const std::string& path, std::size_t depth) const {
+    if (depth >= max_nesting_depth)
+      refuse(path, "nesting exceeds " + std::to_string(max_nesting_depth) + " levels of M and L");
+  }
+
+  std::string_view who_;
+};
+
 }  // namespace detail
+
+DYNASIO_DECL void validate_item(const item& value, std::string_view who) {
+  detail::item_checker check(who);
+  for (const auto& [name, v] : value) {
+    check.name(name, name, true);
+    check.value(name, v, 0);
+  }
+  try {
+    validate_item_size(value);
+  } catch (const error& e) {
+    throw error(errc::invalid_argument, std::string(who) + ": " + e.diagnostics().message);
+  }
+}
 
 DYNASIO_DECL std::size_t value_size(const attribute_value& value) noexcept {
   switch (value.type()) {

@@ -76,12 +76,12 @@ DYNASIO_DECL number::number(std::string_view text) : text_(text) {
   if (p.zero) return;
   if (p.exponent > 125)
     throw error(errc::invalid_number,
-                "Number overflow. Attempting to store a number with magnitude larger than supported range");
+                "Number overflow. Attempting to store a number with magnitude larger than supported range: " + text_);
   if (p.exponent < -130)
     throw error(errc::invalid_number,
-                "Number underflow. Attempting to store a number with magnitude smaller than supported range");
+                "Number underflow. Attempting to store a number with magnitude smaller than supported range: " + text_);
   if (p.digits > 38)
-    throw error(errc::invalid_number, "Attempting to store more than 38 significant digits in a Number");
+    throw error(errc::invalid_number, "Attempting to store more than 38 significant digits in a Number: " + text_);
 }
 
 DYNASIO_DECL number number::from_floating(double value, bool is_float) {

@@ -149,8 +149,11 @@ inline boost::asio::awaitable<write_report> sink_impl::commit() {
     co_return result;
   }
   const std::size_t events = step_.events();
-  std::vector<write_request> requests = step_.take();
+  sink_step::taken step = step_.take();
+  std::vector<write_request> requests = std::move(step.requests);
   stats_.rows_coalesced += events - requests.size();
+  stats_.key_conflicts += step.conflicts.size();
+  if (!step.conflicts.empty()) log(log_level::warning, describe_conflicts(step.conflicts));
   std::vector<failed_request> failed;
   for (std::size_t next = 0; next < requests.size(); ++next) {
     write_report r = co_await hand_on(requests[next], failed);
@@ -219,7 +222,7 @@ DYNASIO_DECL std::string_view to_string(init_mode mode) noexcept {
 }
 
 DYNASIO_DECL boost::asio::awaitable<sink> sink::open(client& db, sink_config cfg) {
-  if (cfg.table_name.empty()) throw error(errc::invalid_argument, "sink: table_name is empty");
+  detail::validate_table_name("sink", cfg.table_name);
   if (cfg.name.empty()) cfg.name = cfg.table_name;
   const std::string who = "sink '" + cfg.name + "'";
   if (cfg.partition_key.name.empty()) throw error(errc::invalid_argument, who + ": partition_key name is empty");

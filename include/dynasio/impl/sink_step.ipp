@@ -5,8 +5,10 @@
 #ifndef DYNASIO_IMPL_SINK_STEP_IPP
 #define DYNASIO_IMPL_SINK_STEP_IPP
 
+#include <dynasio/detail/sink_keys.hpp>
 #include <dynasio/detail/sink_step.hpp>
 
+#include <algorithm>
 #include <string_view>
 
 namespace dynasio::detail {
@@ -20,39 +22,76 @@ DYNASIO_DECL std::size_t sink_key_hash::operator()(const key& k) const noexcept 
   return h;
 }
 
+DYNASIO_DECL sink_step::entry& sink_step::touch(key k) {
+  auto [it, inserted] = index_.try_emplace(k, entries_.size());
+  if (inserted) entries_.push_back(entry{std::move(k), {}, std::nullopt});
+  return entries_[it->second];
+}
+
 DYNASIO_DECL void sink_step::add(key k, item row, int diff) {
   ++events_;
-  auto [it, inserted] = index_.try_emplace(k, entries_.size());
-  if (inserted) {
-    entries_.push_back(entry{std::move(k), std::nullopt});
+  entry& e = touch(std::move(k));
+  const std::uint64_t inserted = diff > 0 ? ++sequence_ : 0;
+  auto it = std::find_if(e.rows.begin(), e.rows.end(), [&](const row_net& r) { return r.row == row; });
+  if (it == e.rows.end()) {
+    e.rows.push_back(row_net{std::move(row), diff, inserted});
+    return;
   }
-  entry& e = entries_[it->second];
-  if (diff > 0) {
-    e.row = std::move(row);
-  } else if (!e.row || *e.row == row) {
-    e.row.reset();
+  it->net += diff;
+  if (inserted) it->inserted = inserted;
+  if (it->net == 0) {
+    // The order of rows carries no meaning (the latest insert is found by sequence number).
+    if (it != e.rows.end() - 1) *it = std::move(e.rows.back());
+    e.rows.pop_back();
   }
-  // Otherwise the retraction is of a row this step has already replaced: the put stands.
 }
 
 DYNASIO_DECL void sink_step::restore(key k, write_request request) {
-  auto [it, inserted] = index_.try_emplace(k, entries_.size());
-  if (!inserted) return;
   ++events_;
-  if (request.op == write_request::kind::put) entries_.push_back(entry{std::move(k), std::move(request.item)});
-  else entries_.push_back(entry{std::move(k), std::nullopt});
+  entry& e = touch(std::move(k));
+  if (!e.restored) e.restored = std::move(request);
 }
 
-DYNASIO_DECL std::vector<write_request> sink_step::take() {
-  std::vector<write_request> out;
-  out.reserve(entries_.size());
+DYNASIO_DECL sink_step::taken sink_step::take() {
+  taken out;
+  out.requests.reserve(entries_.size());
   for (entry& e : entries_) {
-    if (e.row) out.push_back(write_request{write_request::kind::put, std::move(*e.row)});
-    else out.push_back(write_request{write_request::kind::del, std::move(e.k)});
+    row_net* put = nullptr;
+    std::size_t positive = 0;
+    bool retracted = false;
+    for (row_net& r : e.rows) {
+      if (r.net < 0) {
+        retracted = true;
+        continue;
+      }
+      ++positive;
+      if (!put || r.inserted > put->inserted) put = &r;
+    }
+    if (put) {
+      out.requests.push_back(write_request{write_request::kind::put, std::move(put->row)});
+      if (positive > 1) out.conflicts.push_back(std::move(e.k));
+    } else if (retracted) {
+      out.requests.push_back(write_request{write_request::kind::del, std::move(e.k)});
+    } else if (e.restored) {
+      out.requests.push_back(std::move(*e.restored));
+    }
   }
   index_.clear();
   entries_.clear();
   events_ = 0;
+  return out;
+}
+
+DYNASIO_DECL std::string describe_conflicts(const std::vector<key>& conflicts) {
+  constexpr std::size_t shown = 5;
+  std::string out = std::to_string(conflicts.size()) + (conflicts.size() == 1 ? " key" : " keys") +
+                    " got two or more different rows inserted in one step (a broken change stream; the row"
+                    " inserted last was put): ";
+  for (std::size_t i = 0; i < conflicts.size() && i < shown; ++i) {
+    if (i) out += "; ";
+    out += describe_key(conflicts[i]);
+  }
+  if (conflicts.size() > shown) out += "; ...";
   return out;
 }
 

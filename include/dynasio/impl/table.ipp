@@ -11,6 +11,7 @@
 #include <dynasio/detail/protocol/request_writer.hpp>
 #include <dynasio/detail/protocol/write_fields.hpp>
 #include <dynasio/detail/retry_policy.hpp>
+#include <dynasio/detail/validate.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/impl/pager.ipp>
 #include <dynasio/item_limits.hpp>
@@ -26,7 +27,11 @@ namespace detail {
 // anything is sent. (table::check_key() also applies the sort-key limit.)
 inline void validate_key(std::string_view operation, const key& k) {
   if (k.empty()) throw error(errc::invalid_argument, std::string(operation) + ": the key is empty");
-  for (const auto& [name, value] : k) validate_key_value(name, value, key_role::partition);
+  if (k.size() > 2) throw error(errc::invalid_argument, std::string(operation) + ": the key has " + std::to_string(k.size()) + " attributes; a key is the partition key and at most a sort key");
+  for (const auto& [name, value] : k) {
+    if (name.empty()) throw error(errc::invalid_argument, std::string(operation) + ": the key has an empty attribute name");
+    validate_key_value(name, value, key_role::partition);
+  }
 }
 
 // A value of a two-attribute key that is too large for a sort key: then only the table's
@@ -50,6 +55,8 @@ inline std::string query_body(const std::string& table, const query_options& o) 
   std::string key_cond = ctx.combine(o.key_condition, o.key_condition_expression);
   if (key_cond.empty()) throw error(errc::invalid_argument, "query: key_condition (or key_condition_expression) is required");
   std::string filter = ctx.combine(o.filter, o.filter_expression);
+  validate_expressions("query", {{"key_condition_expression", key_cond}, {"filter_expression", filter}, {"projection_expression", o.projection_expression}}, ctx.names, ctx.values);
+  validate_limit("query", o.limit);
   request_writer w;
   w.string("TableName", table).string("IndexName", o.index_name).string("KeyConditionExpression", key_cond);
   w.string("FilterExpression", filter).string("ProjectionExpression", o.projection_expression);
@@ -84,6 +91,8 @@ inline std::string scan_body(const std::string& table, const scan_options& o) {
   check_segments("scan", o, false);
   expression_context ctx{o.expression_attribute_names, o.expression_attribute_values};
   std::string filter = ctx.combine(o.filter, o.filter_expression);
+  validate_expressions("scan", {{"filter_expression", filter}, {"projection_expression", o.projection_expression}}, ctx.names, ctx.values);
+  validate_limit("scan", o.limit);
   request_writer w;
   w.string("TableName", table).string("IndexName", o.index_name).string("FilterExpression", filter);
   w.string("ProjectionExpression", o.projection_expression).names(ctx.names).values(ctx.values);
@@ -110,12 +119,13 @@ DYNASIO_DECL boost::asio::awaitable<void> table::check_key(std::string_view oper
 }
 
 DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::put_item(item item, put_options opts) {
-  validate_item_size(item);
+  validate_item(item, "put_item");
   if (item.empty()) throw error(errc::invalid_argument, "put_item: the item is empty");
+  detail::validate_return_values("put_item", opts.return_values, false);
   detail::request_writer w;
   w.string("TableName", name_).item("Item", item);
   detail::write_condition_fields(w, opts.condition, opts.condition_expression, std::move(opts.expression_attribute_names),
-                                 std::move(opts.expression_attribute_values));
+                                 std::move(opts.expression_attribute_values), "put_item");
   w.return_values(opts.return_values).return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
   auto reply = co_await db_.call_raw("PutItem", w.finish());
   co_return detail::optional_item(reply, "Attributes");
@@ -123,6 +133,7 @@ DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::put_item(item it
 
 DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::get_item(key key, get_options opts) {
   co_await check_key("get_item", key);
+  detail::validate_expressions("get_item", {{"projection_expression", opts.projection_expression}}, opts.expression_attribute_names, {});
   detail::request_writer w;
   w.string("TableName", name_).item("Key", key).string("ProjectionExpression", opts.projection_expression);
   w.names(opts.expression_attribute_names);
@@ -143,10 +154,11 @@ DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::update_item(key 
 
 DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::delete_item(key key, delete_options opts) {
   co_await check_key("delete_item", key);
+  detail::validate_return_values("delete_item", opts.return_values, false);
   detail::request_writer w;
   w.string("TableName", name_).item("Key", key);
   detail::write_condition_fields(w, opts.condition, opts.condition_expression, std::move(opts.expression_attribute_names),
-                                 std::move(opts.expression_attribute_values));
+                                 std::move(opts.expression_attribute_values), "delete_item");
   w.return_values(opts.return_values).return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
   auto reply = co_await db_.call_raw("DeleteItem", w.finish());
   co_return detail::optional_item(reply, "Attributes");

@@ -76,7 +76,7 @@ inline boost::json::array indexes(boost::json::array& defs, const table_schema& 
 }  // namespace detail
 
 DYNASIO_DECL boost::asio::awaitable<void> client::create_table(table_schema schema) {
-  if (schema.table_name.empty()) throw error(errc::invalid_argument, "create_table: table_name is empty");
+  detail::validate_table_name("create_table", schema.table_name);
   if (schema.partition_key.name.empty()) throw error(errc::invalid_argument, "create_table: partition key name is empty");
   boost::json::array defs;
   boost::json::object req;
@@ -97,6 +97,7 @@ DYNASIO_DECL boost::asio::awaitable<void> client::create_table(table_schema sche
 
 DYNASIO_DECL boost::asio::awaitable<table_description> client::describe_table(std::string name) {
   // Built outside the co_await: GCC 12 cannot keep an initializer_list alive across a suspension.
+  detail::validate_table_name("describe_table", name);
   boost::json::object req;
   req["TableName"] = name;
   auto reply = co_await call("DescribeTable", std::move(req));
@@ -104,6 +105,7 @@ DYNASIO_DECL boost::asio::awaitable<table_description> client::describe_table(st
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> client::delete_table(std::string name) {
+  detail::validate_table_name("delete_table", name);
   boost::json::object req;
   req["TableName"] = name;
   co_await call("DeleteTable", std::move(req));

@@ -12,12 +12,13 @@
 
 namespace dynasio::detail {
 
-DYNASIO_DECL std::string format_timestamp(std::chrono::system_clock::time_point t) {
+DYNASIO_DECL std::string format_date_time(std::chrono::days since_epoch, std::chrono::nanoseconds time_of_day, bool utc) {
   using namespace std::chrono;
-  const auto ns = duration_cast<nanoseconds>(t.time_since_epoch());
-  const auto day = floor<days>(ns);
-  const year_month_day ymd{sys_days(day)};
-  const hh_mm_ss<nanoseconds> tod{ns - day};
+  const year_month_day ymd{sys_days(since_epoch)};
+  if (ymd.year() < year(0) || ymd.year() > year(9999))
+    throw error(errc::invalid_argument, "date-time in year " + std::to_string(static_cast<int>(ymd.year())) +
+                                            ": ISO-8601 text holds years 0000 to 9999");
+  const hh_mm_ss<nanoseconds> tod{time_of_day};
   char buf[48];
   int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
                         static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
@@ -30,14 +31,15 @@ DYNASIO_DECL std::string format_timestamp(std::chrono::system_clock::time_point 
     while (f.back() == '0') f.pop_back();
     out += f;
   }
-  out += 'Z';
+  if (utc) out += 'Z';
   return out;
 }
 
-DYNASIO_DECL std::chrono::system_clock::time_point parse_timestamp(std::string_view s) {
+DYNASIO_DECL date_time parse_date_time(std::string_view s, bool utc) {
   using namespace std::chrono;
-  auto fail = [&]() -> system_clock::time_point {
-    throw error(errc::invalid_argument, "not an ISO-8601 UTC timestamp: " + std::string(s));
+  auto fail = [&]() -> date_time {
+    throw error(errc::invalid_argument, std::string(utc ? "not an ISO-8601 UTC timestamp: " : "not an ISO-8601 date-time without zone: ") +
+                                            std::string(s));
   };
   std::size_t i = 0;
   auto digits = [&](std::size_t count) {
@@ -65,15 +67,18 @@ DYNASIO_DECL std::chrono::system_clock::time_point parse_timestamp(std::string_v
   if (i < s.size() && s[i] == '.') {
     ++i;
     int count = 0;
-    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++count) frac = frac * 10 + (s[i] - '0');
-    if (count == 0 || count > 9) return fail();
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++count) {
+      if (count == 9) return fail();
+      frac = frac * 10 + (s[i] - '0');
+    }
+    if (count == 0) return fail();
     for (; count < 9; ++count) frac *= 10;
   }
-  if (!expect('Z') || i != s.size()) return fail();
+  if (utc && !expect('Z')) return fail();
+  if (i != s.size()) return fail();
   const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return fail();
-  const auto since_epoch = sys_days(ymd).time_since_epoch() + hours(h) + minutes(mi) + seconds(sec) + nanoseconds(frac);
-  return system_clock::time_point(duration_cast<system_clock::duration>(since_epoch));
+  return date_time{sys_days(ymd).time_since_epoch(), hours(h) + minutes(mi) + seconds(sec) + nanoseconds(frac)};
 }
 
 }  // namespace dynasio::detail

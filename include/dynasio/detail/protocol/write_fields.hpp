@@ -6,6 +6,7 @@
 #define DYNASIO_DETAIL_PROTOCOL_WRITE_FIELDS_HPP
 
 #include <dynasio/detail/protocol/request_writer.hpp>
+#include <dynasio/detail/validate.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/operations/update_item.hpp>
 
@@ -18,9 +19,10 @@ namespace dynasio::detail {
 /// ConditionExpression and every placeholder, for PutItem, DeleteItem and their transactional
 /// forms: the generated condition AND the hand-written one.
 inline void write_condition_fields(request_writer& w, const std::optional<condition>& generated, const std::string& hand,
-                                   expression_names names, item values) {
+                                   expression_names names, item values, std::string_view who = "condition") {
   expression_context ctx{std::move(names), std::move(values)};
   std::string cond = ctx.combine(generated, hand);
+  validate_expressions(who, {{"condition_expression", cond}}, ctx.names, ctx.values);
   w.string("ConditionExpression", cond).names(ctx.names).values(ctx.values);
 }
 
@@ -35,6 +37,7 @@ inline void write_update_fields(request_writer& w, const update_options& o, std:
   if (update.empty())
     throw error(errc::invalid_argument, std::string(who) + ": update (or update_expression) is required");
   std::string cond = ctx.combine(o.condition, o.condition_expression);
+  validate_expressions(who, {{"update_expression", update}, {"condition_expression", cond}}, ctx.names, ctx.values);
   w.string("UpdateExpression", update).string("ConditionExpression", cond).names(ctx.names).values(ctx.values);
 }
 

@@ -48,25 +48,41 @@ inline const boost::json::value& member(const boost::json::object& o, std::strin
   return it->value();
 }
 
+// Typed views of a DescribeTable member: a reply of another shape is a protocol_error, not
+// Boost.JSON's own exception.
+inline const boost::json::object& as_object_in(const boost::json::value& v, std::string_view key) {
+  if (!v.is_object()) throw error(errc::protocol_error, "DescribeTable: " + std::string(key) + " is not an object");
+  return v.get_object();
+}
+inline const boost::json::array& array_member(const boost::json::object& o, std::string_view key) {
+  const auto& v = member(o, key, "DescribeTable");
+  if (!v.is_array()) throw error(errc::protocol_error, "DescribeTable: " + std::string(key) + " is not a list");
+  return v.get_array();
+}
+inline std::string_view string_member(const boost::json::object& o, std::string_view key) {
+  const auto& v = member(o, key, "DescribeTable");
+  if (!v.is_string()) throw error(errc::protocol_error, "DescribeTable: " + std::string(key) + " is not a string");
+  return v.get_string();
+}
+
 DYNASIO_DECL table_description parse_table_description(const boost::json::object& reply) {
-  const auto& t = member(reply, "Table", "DescribeTable").as_object();
+  const auto& t = as_object_in(member(reply, "Table", "DescribeTable"), "Table");
   table_description d;
-  d.schema.table_name = std::string(member(t, "TableName", "DescribeTable").as_string());
-  d.status = std::string(member(t, "TableStatus", "DescribeTable").as_string());
+  d.schema.table_name = std::string(string_member(t, "TableName"));
+  d.status = std::string(string_member(t, "TableStatus"));
   if (auto it = t.find("ItemCount"); it != t.end() && it->value().is_int64()) d.item_count = it->value().as_int64();
   auto type_of = [&](std::string_view name) {
-    for (const auto& a : member(t, "AttributeDefinitions", "DescribeTable").as_array()) {
-      const auto& o = a.as_object();
-      if (member(o, "AttributeName", "DescribeTable").as_string() == name)
-        return parse_key_type(member(o, "AttributeType", "DescribeTable").as_string());
+    for (const auto& a : array_member(t, "AttributeDefinitions")) {
+      const auto& o = as_object_in(a, "an attribute definition");
+      if (string_member(o, "AttributeName") == name) return parse_key_type(string_member(o, "AttributeType"));
     }
     throw error(errc::protocol_error, "DescribeTable: key attribute '" + std::string(name) + "' has no definition");
   };
-  for (const auto& k : member(t, "KeySchema", "DescribeTable").as_array()) {
-    const auto& o = k.as_object();
-    std::string name(member(o, "AttributeName", "DescribeTable").as_string());
+  for (const auto& k : array_member(t, "KeySchema")) {
+    const auto& o = as_object_in(k, "a key schema element");
+    std::string name(string_member(o, "AttributeName"));
     key_attribute attr{name, type_of(name)};
-    if (member(o, "KeyType", "DescribeTable").as_string() == "HASH") d.schema.partition_key = attr;
+    if (string_member(o, "KeyType") == "HASH") d.schema.partition_key = attr;
     else d.schema.sort_key = attr;
   }
   return d;
