@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: setup, build the dev and asan-ubsan presets, start dynalite, run ctest
-# on both against it, stop dynalite; then the integration tests of both against DynamoDB Local.
+# on both against it, stop dynalite; then the integration tests of both against DynamoDB Local;
+# then a short run of the fuzz targets.
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,5 +32,8 @@ for preset in dev asan-ubsan; do
   ctest --preset "$preset" -R '^dynasio_integration_tests$' || status=1
 done
 stop_ddblocal
+# A bounded run of every libFuzzer target from its seeds (about a minute; clang, ASan+UBSan).
+echo "test.sh: scripts/fuzz.sh --short"
+scripts/fuzz.sh --short || status=1
 echo "test.sh: finished in $((SECONDS - start)) s, status $status"
 exit $status
