@@ -427,8 +427,14 @@ TEST_CASE("call_fsm: RequestTimeTooSkewed corrects the signing clock from the re
 
 TEST_CASE("call_fsm: a signature error corrects the clock only when the Date is more than 4 minutes off") {
   const auto local = std::chrono::sys_days(std::chrono::year(2026) / 12 / 1) + 10h;
-  for (auto [date, corrected] : {std::pair{"Tue, 01 Dec 2026 10:03:00 GMT", false},
-                                 std::pair{"Tue, 01 Dec 2026 09:50:00 GMT", true}, std::pair{"garbage", false}}) {
+  struct row {
+    const char* date;
+    bool corrected;
+  };
+  for (const row& r : {row{"Tue, 01 Dec 2026 10:03:00 GMT", false}, row{"Tue, 01 Dec 2026 09:50:00 GMT", true},
+                       row{"garbage", false}}) {
+    const char* date = r.date;
+    const bool corrected = r.corrected;
     CAPTURE(date);
     harness h;
     h.start();
