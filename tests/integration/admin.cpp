@@ -88,22 +88,22 @@ TEST_CASE("administration: GSI and LSI queries, provisioned billing, list_tables
 TEST_CASE("create_table refuses a bad schema before sending") {
   boost::asio::io_context ioc;
   client db(ioc.get_executor(), test::integration_config());
-  table_schema lsi_without_sort{"t", {"pk"}, std::nullopt};
+  table_schema lsi_without_sort{"tbl", {"pk"}, std::nullopt};
   secondary_index ix;
   ix.name = "ix";
   ix.partition_key = {"pk"};
   lsi_without_sort.local_secondary_indexes.push_back(ix);
   CHECK_THROWS_WITH_AS(test::run_coro(ioc, db.create_table(lsi_without_sort)),
                        doctest::Contains("local_secondary_indexes[0]: a local index has the table's partition key and a sort key"), error);
-  table_schema clash{"t", {"pk"}, std::nullopt};
+  table_schema clash{"tbl", {"pk"}, std::nullopt};
   secondary_index g;
   g.name = "g";
   g.partition_key = {"pk", key_type::N};
   clash.global_secondary_indexes.push_back(g);
   CHECK_THROWS_WITH_AS(test::run_coro(ioc, db.create_table(clash)), doctest::Contains("key attribute 'pk' is given two types"), error);
-  table_schema zero{"t", {"pk"}, std::nullopt};
+  table_schema zero{"tbl", {"pk"}, std::nullopt};
   zero.billing = provisioned_throughput{0, 1};
   CHECK_THROWS_WITH_AS(test::run_coro(ioc, db.create_table(zero)), doctest::Contains("must be at least 1"), error);
-  CHECK_THROWS_WITH_AS(test::run_coro(ioc, update_time_to_live(db, "t", "", true)), doctest::Contains("attribute is empty"), error);
+  CHECK_THROWS_WITH_AS(test::run_coro(ioc, update_time_to_live(db, "tbl", "", true)), doctest::Contains("attribute is empty"), error);
   CHECK(db.stats().requests == 0);
 }
