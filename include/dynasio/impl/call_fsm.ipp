@@ -93,24 +93,24 @@ DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
   return {call_action_kind::done};
 }
 
-call_action call_fsm::begin_attempt() {
+DYNASIO_DECL call_action call_fsm::begin_attempt() {
   if (!provider_) return acquire();
   state_ = state::fetching;
   return {call_action_kind::fetch_credentials};
 }
 
-call_action call_fsm::acquire() {
+DYNASIO_DECL call_action call_fsm::acquire() {
   state_ = state::acquiring;
   return {call_action_kind::acquire};
 }
 
-call_action call_fsm::cancelled(std::string_view where) {
+DYNASIO_DECL call_action call_fsm::cancelled(std::string_view where) {
   error_info e{std::error_code(boost::system::error_code(boost::asio::error::operation_aborted)), {}};
   e.diag.message = std::string(operation_) + ": " + std::string(where);
   return finish(std::move(e));
 }
 
-call_action call_fsm::transport_failed(const boost::system::error_code& ec) {
+DYNASIO_DECL call_action call_fsm::transport_failed(const boost::system::error_code& ec) {
   error_info e;
   const std::string where = ec.message() + " (" + std::string(host_) + ")";
   if (ec == boost::beast::error::timeout) {
@@ -123,7 +123,7 @@ call_action call_fsm::transport_failed(const boost::system::error_code& ec) {
   return retry_or_fail(std::move(e));
 }
 
-bool call_fsm::corrects_skew(const error_info& e, const reply_view& reply,
+DYNASIO_DECL bool call_fsm::corrects_skew(const error_info& e, const reply_view& reply,
                              std::chrono::system_clock::time_point received_at) {
   if (!skew_retry_left_) return false;
   const auto server = parse_http_date(reply.date);
@@ -137,7 +137,7 @@ bool call_fsm::corrects_skew(const error_info& e, const reply_view& reply,
   return true;
 }
 
-call_action call_fsm::reply_arrived(const reply_view& reply, const credentials& creds,
+DYNASIO_DECL call_action call_fsm::reply_arrived(const reply_view& reply, const credentials& creds,
                                     std::chrono::system_clock::time_point received_at) {
   if (reply.status / 100 != 2) {
     error_info e = parse_error_reply(reply, creds);
@@ -177,7 +177,7 @@ call_action call_fsm::reply_arrived(const reply_view& reply, const credentials& 
   return finish({});
 }
 
-call_action call_fsm::retry_or_fail(error_info failure) {
+DYNASIO_DECL call_action call_fsm::retry_or_fail(error_info failure) {
   if (!is_retryable(failure.code)) return finish(std::move(failure));
   if (attempt_ >= max_attempts_) {
     failure.diag.message += " (after " + std::to_string(attempt_) + " attempts)";
@@ -200,7 +200,7 @@ call_action call_fsm::retry_or_fail(error_info failure) {
   return {call_action_kind::wait, retry_.backoff(attempt_)};
 }
 
-call_action call_fsm::finish(error_info failure) {
+DYNASIO_DECL call_action call_fsm::finish(error_info failure) {
   state_ = state::finished;
   out_.attempts = attempt_;
   out_.ec = failure.code;

@@ -36,7 +36,7 @@ DYNASIO_DECL credentials_refresh_fsm::credentials_refresh_fsm(credentials_refres
   cfg_.jitter = std::clamp(cfg_.jitter, 0.0, 0.1);
 }
 
-double credentials_refresh_fsm::uniform(double lo, double hi) {
+DYNASIO_DECL double credentials_refresh_fsm::uniform(double lo, double hi) {
   return lo + (hi - lo) * std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
 }
 
