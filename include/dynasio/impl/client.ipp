@@ -7,7 +7,6 @@
 
 #include <dynasio/client.hpp>
 #include <dynasio/detail/client_impl.hpp>
-#include <dynasio/detail/validate.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
 
@@ -46,7 +45,7 @@ DYNASIO_DECL void throw_if_failed(const call_outcome& out) {
 DYNASIO_DECL detail::client_impl::client_impl(boost::asio::any_io_executor ex, client_config cfg)
     : ex_(std::move(ex)),
       cfg_(std::move(cfg)),
-      endpoint_((validate_endpoint_url("client_config.endpoint", cfg_.endpoint), parse_endpoint(cfg_.endpoint))),
+      endpoint_(parse_endpoint(cfg_.endpoint, "client_config.endpoint")),
       connect_{cfg_.connect_timeout, cfg_.handshake_timeout, cfg_.verify_tls},
       ssl_ctx_(boost::asio::ssl::context::tls_client),
       signer_(cfg_.region, "dynamodb"),

@@ -5,6 +5,7 @@
 #ifndef DYNASIO_IMPL_VALIDATE_IPP
 #define DYNASIO_IMPL_VALIDATE_IPP
 
+#include <dynasio/detail/transport/endpoint.hpp>
 #include <dynasio/detail/validate.hpp>
 #include <dynasio/error.hpp>
 
@@ -125,32 +126,7 @@ DYNASIO_DECL void validate_retry_mode(std::string_view value) {
   throw error(errc::invalid_configuration, "AWS_RETRY_MODE must be standard, legacy or adaptive, not " + quote_text(value));
 }
 
-DYNASIO_DECL void validate_endpoint_url(std::string_view field, std::string_view url) {
-  auto refuse = [&](const std::string& why) {
-    throw error(errc::invalid_configuration, std::string(field) + " " + quote_text(url) + ": " + why);
-  };
-  std::string_view rest = url;
-  if (rest.starts_with("https://")) rest.remove_prefix(8);
-  else if (rest.starts_with("http://")) rest.remove_prefix(7);
-  else refuse("must start with https:// or http://");
-  if (auto slash = rest.find('/'); slash != std::string_view::npos) {
-    if (rest.substr(slash) != "/") refuse("DynamoDB endpoints take no path");
-    rest = rest.substr(0, slash);
-  }
-  // The port follows the last ':' outside an IPv6 literal's brackets.
-  const std::size_t bracket = rest.rfind(']');
-  const std::size_t colon = rest.rfind(':');
-  if (rest.empty() || rest.front() == ':') refuse("no host");
-  if (colon == std::string_view::npos || (bracket != std::string_view::npos && colon < bracket)) return;
-  const std::string_view port = rest.substr(colon + 1);
-  unsigned long value = 0;
-  for (char c : port) {
-    if (c < '0' || c > '9') refuse("port " + quote_text(port) + " is not a number");
-    value = value * 10 + static_cast<unsigned long>(c - '0');
-    if (value > 65535) break;
-  }
-  if (port.empty() || value == 0 || value > 65535) refuse("port " + quote_text(port) + " is not within 1..65535");
-}
+DYNASIO_DECL void validate_endpoint_url(std::string_view field, std::string_view url) { parse_endpoint(url, field); }
 
 }  // namespace dynasio::detail
 

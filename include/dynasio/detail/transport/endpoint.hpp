@@ -20,9 +20,12 @@ struct endpoint_info {
   std::string host_header;  // host[:port] exactly as sent (port omitted when it is the default)
 };
 
-inline endpoint_info parse_endpoint(std::string_view url) {
+/// The one parser of endpoint URLs: throws errc::invalid_configuration naming `field`, the URL
+/// and what is wrong (scheme, path, host, port outside 1..65535).
+inline endpoint_info parse_endpoint(std::string_view url, std::string_view field = "endpoint") {
   auto bad = [&](std::string_view why) {
-    return error(errc::invalid_configuration, "endpoint '" + std::string(url) + "': " + std::string(why));
+    return error(errc::invalid_configuration,
+                 std::string(field) + " \"" + std::string(url) + "\": " + std::string(why));
   };
   endpoint_info ep;
   std::string_view rest = url;
@@ -39,6 +42,7 @@ inline endpoint_info parse_endpoint(std::string_view url) {
     rest = rest.substr(0, slash);
   }
   std::string_view host = rest, port;
+  bool has_port = false;
   if (rest.starts_with('[')) {
     auto close = rest.find(']');
     if (close == std::string_view::npos) throw bad("unterminated IPv6 literal");
@@ -46,13 +50,20 @@ inline endpoint_info parse_endpoint(std::string_view url) {
     if (close + 1 < rest.size()) {
       if (rest[close + 1] != ':') throw bad("junk after IPv6 literal");
       port = rest.substr(close + 2);
+      has_port = true;
     }
   } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
     host = rest.substr(0, colon);
     port = rest.substr(colon + 1);
+    has_port = true;
   }
   if (host.empty()) throw bad("no host");
-  if (port.find_first_not_of("0123456789") != std::string_view::npos || port.size() > 5) throw bad("bad port");
+  if (has_port) {
+    const auto quoted = "port \"" + std::string(port) + "\"";
+    if (port.find_first_not_of("0123456789") != std::string_view::npos) throw bad(quoted + " is not a number");
+    const unsigned long value = port.empty() || port.size() > 5 ? 0 : std::stoul(std::string(port));
+    if (value == 0 || value > 65535) throw bad(quoted + " is not within 1..65535");
+  }
   ep.host = host;
   const std::string_view default_port = ep.tls ? "443" : "80";
   ep.port = port.empty() ? std::string(default_port) : std::string(port);

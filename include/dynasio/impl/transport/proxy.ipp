@@ -6,6 +6,7 @@
 #define DYNASIO_IMPL_TRANSPORT_PROXY_IPP
 
 #include <dynasio/detail/protocol/base64.hpp>
+#include <dynasio/detail/transport/endpoint.hpp>
 #include <dynasio/detail/transport/proxy.hpp>
 #include <dynasio/error.hpp>
 
@@ -15,7 +16,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 namespace dynasio::detail {
 
@@ -54,47 +54,22 @@ inline bool is_local(const boost::asio::ip::address& a) {
 }  // namespace proxy_rules
 
 DYNASIO_DECL proxy_info parse_proxy_url(std::string_view url) {
-  const auto bad = [](std::string_view why) {
-    return error(errc::invalid_configuration, "client_config.proxy: " + std::string(why));
-  };
-  std::string_view rest = url;
-  if (!rest.starts_with("http://")) {
-    throw bad(rest.starts_with("https://") ? "an https:// proxy is not supported (use http://; TLS to DynamoDB is tunnelled)"
-                                           : "must start with http://");
-  }
-  rest.remove_prefix(7);
-  if (auto slash = rest.find('/'); slash != std::string_view::npos) {
-    if (rest.substr(slash) != "/") throw bad("takes no path");
-    rest = rest.substr(0, slash);
-  }
+  if (url.starts_with("https://"))
+    throw error(errc::invalid_configuration,
+                "client_config.proxy: an https:// proxy is not supported (use http://; TLS to DynamoDB is tunnelled)");
+  if (!url.starts_with("http://")) throw error(errc::invalid_configuration, "client_config.proxy: must start with http://");
   proxy_info p;
-  if (auto at = rest.rfind('@'); at != std::string_view::npos) {
-    std::string userinfo(rest.substr(0, at));
-    rest.remove_prefix(at + 1);
+  // The user info becomes the Basic credentials; the rest is parsed as any endpoint URL is (so
+  // the password never reaches an error message).
+  std::string rest(url.substr(7));
+  if (auto at = rest.rfind('@', rest.find('/')); at != std::string::npos) {
     p.authorization = "Basic ";
-    base64_encode(p.authorization, userinfo);
+    base64_encode(p.authorization, std::string_view(rest).substr(0, at));
+    rest.erase(0, at + 1);
   }
-  std::string_view host = rest, port = "80";
-  if (rest.starts_with('[')) {
-    auto close = rest.find(']');
-    if (close == std::string_view::npos) throw bad("unclosed [ in the host");
-    host = rest.substr(1, close - 1);
-    std::string_view after = rest.substr(close + 1);
-    if (!after.empty()) {
-      if (!after.starts_with(':')) throw bad("unexpected text after the host");
-      port = after.substr(1);
-    }
-  } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
-  }
-  if (host.empty()) throw bad("has no host");
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)
-    throw bad("the port must be 1..65535");
-  p.host = std::string(host);
-  p.port = std::string(port);
+  endpoint_info ep = parse_endpoint("http://" + rest, "client_config.proxy");
+  p.host = std::move(ep.host);
+  p.port = std::move(ep.port);
   return p;
 }
 
