@@ -26,27 +26,9 @@ wrk_connections=${WRK_CONNECTIONS:-8}
 run_limit=600  # seconds any one run may take
 
 tmp=$(mktemp -d)
-endpoint_pid=""
-cleanup() {
-  [[ -n $endpoint_pid ]] && kill "$endpoint_pid" 2>/dev/null && wait "$endpoint_pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$endpoint_bin" --duration-limit 3600 >"$tmp/endpoint.out" 2>&1 &
-endpoint_pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(sed -n 's/^port=//p' "$tmp/endpoint.out")
-  [[ -n $port ]] && break
-  sleep 0.1
-done
-[[ -n $port ]] || { echo "compare.sh: the endpoint did not print its port" >&2; exit 1; }
-url=http://127.0.0.1:$port
-
-reset() { curl -sf -X POST "$url/reset" >/dev/null; }
-counted() { curl -sf "$url/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"])'; }
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+source "$root/benchmarks/stub_endpoint.sh"
+trap 'stop_stub_endpoint; rm -rf "$tmp"' EXIT
+start_stub_endpoint "$endpoint_bin" "$tmp"
 
 status=0
 rows=()
