@@ -105,7 +105,9 @@ asio::awaitable<void> idempotent_retry() {
   std::vector<transact_write> actions;
   actions.push_back(transact_write::update(t, {{"pk", "idem"}}, inc));
   transact_write_options opts;
-  opts.client_request_token = "dynasio-idempotent-retry-0001";
+  // A token is remembered by the server for 10 minutes across tables: one per table, so a
+  // second run against the same server (the other build's) is a new request.
+  opts.client_request_token = "idem-" + t;
   co_await transact_write_items(db, actions, opts);
   co_await transact_write_items(db, actions, opts);  // the same request again: applied once
   auto got = co_await db.table(t).get_item(k);

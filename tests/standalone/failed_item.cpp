@@ -1,1 +1,0 @@
-#include <dynasio/failed_item.hpp>

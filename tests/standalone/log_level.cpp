@@ -1,1 +1,0 @@
-#include <dynasio/log_level.hpp>

@@ -1,1 +1,0 @@
-#include <dynasio/update_expression.hpp>
