@@ -6,7 +6,7 @@
 #define DYNASIO_DETAIL_CRYPTO_HPP
 
 // The one place that calls OpenSSL's crypto (SHA-256, HMAC); the only other includer of OpenSSL
-// is impl/http_conn.ipp, for TLS. Everything else calls these wrappers, so tests can make them
+// is impl/transport/http_conn.ipp, for TLS. Everything else calls these wrappers, so tests can make them
 // fail on purpose (crypto_fail_countdown) without mocking the library itself, and public headers
 // stay free of OpenSSL's macros and names.
 

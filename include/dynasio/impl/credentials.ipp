@@ -168,12 +168,12 @@ DYNASIO_DECL credentials_provider default_credentials_chain(provider_options opt
 
 }  // namespace dynasio
 
-#include <dynasio/impl/credentials_container.ipp>
-#include <dynasio/impl/credentials_http.ipp>
-#include <dynasio/impl/credentials_imds.ipp>
-#include <dynasio/impl/credentials_parse.ipp>
-#include <dynasio/impl/credentials_process.ipp>
-#include <dynasio/impl/credentials_profile.ipp>
-#include <dynasio/impl/credentials_sts.ipp>
+#include <dynasio/impl/credentials/container.ipp>
+#include <dynasio/impl/credentials/http_fetch.ipp>
+#include <dynasio/impl/credentials/imds.ipp>
+#include <dynasio/impl/credentials/parse.ipp>
+#include <dynasio/impl/credentials/process.ipp>
+#include <dynasio/impl/credentials/profile.ipp>
+#include <dynasio/impl/credentials/sts.ipp>
 
 #endif

@@ -57,7 +57,7 @@ DYNASIO_DECL bool is_network_failure(const std::error_code& ec);
 }  // namespace dynasio::detail
 
 #ifdef DYNASIO_HEADER_ONLY
-#include <dynasio/impl/credentials_http.ipp>
+#include <dynasio/impl/credentials/http_fetch.ipp>
 #endif
 
 #endif

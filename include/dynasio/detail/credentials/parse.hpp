@@ -99,7 +99,7 @@ DYNASIO_DECL bool is_true(const std::optional<std::string>& value);
 }  // namespace dynasio::detail
 
 #ifdef DYNASIO_HEADER_ONLY
-#include <dynasio/impl/credentials_parse.ipp>
+#include <dynasio/impl/credentials/parse.ipp>
 #endif
 
 #endif

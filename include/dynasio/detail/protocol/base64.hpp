@@ -26,7 +26,7 @@ DYNASIO_DECL std::optional<std::string> base64_decode(std::string_view text);
 }  // namespace dynasio::detail
 
 #ifdef DYNASIO_HEADER_ONLY
-#include <dynasio/impl/base64.ipp>
+#include <dynasio/impl/protocol/base64.ipp>
 #endif
 
 #endif

@@ -26,7 +26,7 @@ DYNASIO_DECL item read_item(const boost::json::object& json);
 }  // namespace dynasio::detail
 
 #ifdef DYNASIO_HEADER_ONLY
-#include <dynasio/impl/json_reader.ipp>
+#include <dynasio/impl/protocol/json_reader.ipp>
 #endif
 
 #endif

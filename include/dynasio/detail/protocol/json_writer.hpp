@@ -34,7 +34,7 @@ DYNASIO_DECL void write_item(std::string& out, const item& value);
 }  // namespace dynasio::detail
 
 #ifdef DYNASIO_HEADER_ONLY
-#include <dynasio/impl/json_writer.ipp>
+#include <dynasio/impl/protocol/json_writer.ipp>
 #endif
 
 #endif

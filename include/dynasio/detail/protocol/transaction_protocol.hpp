@@ -37,7 +37,7 @@ DYNASIO_DECL std::vector<cancellation_reason> read_cancellation_reasons(std::str
 }  // namespace dynasio::detail
 
 #ifdef DYNASIO_HEADER_ONLY
-#include <dynasio/impl/transaction_protocol.ipp>
+#include <dynasio/impl/protocol/transaction_protocol.ipp>
 #endif
 
 #endif

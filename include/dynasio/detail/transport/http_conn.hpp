@@ -68,7 +68,7 @@ class http_conn {
 }  // namespace dynasio::detail
 
 #ifdef DYNASIO_HEADER_ONLY
-#include <dynasio/impl/http_conn.ipp>
+#include <dynasio/impl/transport/http_conn.ipp>
 #endif
 
 #endif

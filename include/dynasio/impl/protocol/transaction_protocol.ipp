@@ -2,8 +2,8 @@
 // dynasio: DynamoDB for Boost.Asio coroutines.
 //
 
-#ifndef DYNASIO_IMPL_TRANSACTION_PROTOCOL_IPP
-#define DYNASIO_IMPL_TRANSACTION_PROTOCOL_IPP
+#ifndef DYNASIO_IMPL_PROTOCOL_TRANSACTION_PROTOCOL_IPP
+#define DYNASIO_IMPL_PROTOCOL_TRANSACTION_PROTOCOL_IPP
 
 #include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/detail/protocol/json_writer.hpp>

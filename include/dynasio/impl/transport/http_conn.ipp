@@ -2,8 +2,8 @@
 // dynasio: DynamoDB for Boost.Asio coroutines.
 //
 
-#ifndef DYNASIO_IMPL_HTTP_CONN_IPP
-#define DYNASIO_IMPL_HTTP_CONN_IPP
+#ifndef DYNASIO_IMPL_TRANSPORT_HTTP_CONN_IPP
+#define DYNASIO_IMPL_TRANSPORT_HTTP_CONN_IPP
 
 #include <dynasio/detail/transport/http_conn.hpp>
 #include <dynasio/error.hpp>

@@ -2,8 +2,8 @@
 // dynasio: DynamoDB for Boost.Asio coroutines.
 //
 
-#ifndef DYNASIO_IMPL_JSON_WRITER_IPP
-#define DYNASIO_IMPL_JSON_WRITER_IPP
+#ifndef DYNASIO_IMPL_PROTOCOL_JSON_WRITER_IPP
+#define DYNASIO_IMPL_PROTOCOL_JSON_WRITER_IPP
 
 #include <dynasio/detail/protocol/base64.hpp>
 #include <dynasio/detail/protocol/json_writer.hpp>

@@ -2,8 +2,8 @@
 // dynasio: DynamoDB for Boost.Asio coroutines.
 //
 
-#ifndef DYNASIO_IMPL_CREDENTIALS_HTTP_IPP
-#define DYNASIO_IMPL_CREDENTIALS_HTTP_IPP
+#ifndef DYNASIO_IMPL_CREDENTIALS_HTTP_FETCH_IPP
+#define DYNASIO_IMPL_CREDENTIALS_HTTP_FETCH_IPP
 
 #include <dynasio/config.hpp>
 #include <dynasio/detail/credentials/http_fetch.hpp>

@@ -2,8 +2,8 @@
 // dynasio: DynamoDB for Boost.Asio coroutines.
 //
 
-#ifndef DYNASIO_IMPL_BASE64_IPP
-#define DYNASIO_IMPL_BASE64_IPP
+#ifndef DYNASIO_IMPL_PROTOCOL_BASE64_IPP
+#define DYNASIO_IMPL_PROTOCOL_BASE64_IPP
 
 #include <dynasio/detail/protocol/base64.hpp>
 
