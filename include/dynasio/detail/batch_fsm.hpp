@@ -8,6 +8,7 @@
 #include <dynasio/attribute_value.hpp>
 #include <dynasio/batch_error.hpp>
 #include <dynasio/detail/config.hpp>
+#include <dynasio/detail/key_hash.hpp>
 #include <dynasio/detail/retry_policy.hpp>
 
 #include <algorithm>
@@ -29,25 +30,13 @@ namespace dynasio::detail {
 
 using batch_clock = std::chrono::steady_clock;
 
-/// The values of a request's key attributes, in key-name order.
-using key_values = std::vector<attribute_value>;
-
-/// Hashes key values by content, consistently with attribute_value's equality.
-struct key_values_hash {
-  std::size_t operator()(const key_values& k) const noexcept {
-    std::size_t h = 0x9e3779b97f4a7c15ull;
-    for (const auto& v : k) h ^= hash_value(v) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-    return h;
-  }
-};
-
 /// One put or delete as the batch writer holds it.
 struct batch_entry {
   /// The request exactly as the user gave it (what a batch_error hands back).
   write_request request;
   /// Its key, projected on the writer's key names.
   key_values key;
-  /// key_values_hash of `key`, computed once by batch_fsm::add().
+  /// key_hash of `key`, computed once by batch_fsm::add().
   std::size_t key_hash = 0;
   /// Its wire JSON (`{"PutRequest":{...}}` or `{"DeleteRequest":{...}}`), serialized once.
   std::string wire;

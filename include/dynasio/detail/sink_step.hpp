@@ -8,6 +8,7 @@
 #include <dynasio/attribute_value.hpp>
 #include <dynasio/batch_error.hpp>
 #include <dynasio/detail/config.hpp>
+#include <dynasio/detail/key_hash.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -17,11 +18,6 @@
 #include <vector>
 
 namespace dynasio::detail {
-
-/// Hashes a key item by names and values (numbers by value, like equality).
-struct sink_key_hash {
-  DYNASIO_DECL std::size_t operator()(const key& k) const noexcept;
-};
 
 /**
  * The writes of one sink step, reconciled per key by net multiplicity.
@@ -73,7 +69,7 @@ class sink_step {
   };
   entry& touch(key k);
 
-  std::unordered_map<key, std::size_t, sink_key_hash> index_;
+  std::unordered_map<key, std::size_t, key_hash> index_;
   std::vector<entry> entries_;
   std::size_t events_ = 0;
   std::uint64_t sequence_ = 0;

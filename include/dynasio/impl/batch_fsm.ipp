@@ -49,7 +49,7 @@ DYNASIO_DECL void batch_fsm::unmark_busy(const key_ref& key) noexcept {
 
 DYNASIO_DECL bool batch_fsm::add(batch_entry e) {
   e.seq = next_seq_++;
-  e.key_hash = key_values_hash{}(e.key);
+  e.key_hash = key_hash{}(e.key);
   bool replaced = false;
   if (cfg_.overwrite) {
     if (auto it = pending_index_.find(key_ref(e)); it != pending_index_.end()) {

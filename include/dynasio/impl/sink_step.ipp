@@ -13,15 +13,6 @@
 
 namespace dynasio::detail {
 
-DYNASIO_DECL std::size_t sink_key_hash::operator()(const key& k) const noexcept {
-  std::size_t h = 0x9e3779b97f4a7c15ull;
-  for (const auto& [name, value] : k) {
-    h ^= std::hash<std::string_view>{}(name) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-    h ^= hash_value(value) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-  }
-  return h;
-}
-
 DYNASIO_DECL sink_step::entry& sink_step::touch(key k) {
   auto [it, inserted] = index_.try_emplace(k, entries_.size());
   if (inserted) entries_.push_back(entry{std::move(k), {}, std::nullopt});
