@@ -290,8 +290,7 @@ const std::vector<bad_input> catalog = {
     // Configuration.
     {"endpoint without a scheme", cfg, {"client_config.endpoint", "localhost:8000", "must start with https:// or http://"}, client_with([](client_config& c) { c.endpoint = "localhost:8000"; })},
     {"endpoint with a path", cfg, {"client_config.endpoint", "http://localhost:8000/v1", "DynamoDB endpoints take no path"}, client_with([](client_config& c) { c.endpoint = "http://localhost:8000/v1"; })},
-    // The signer, made before client.ipp checks the region, refuses it first.
-    {"empty region", arg, {"region and service must not be empty"}, client_with([](client_config& c) { c.region.clear(); })},
+    {"empty region", cfg, {"client_config.region is empty"}, client_with([](client_config& c) { c.region.clear(); })},
     {"no secret key", cfg, {"client_config.credentials needs an access key id and a secret access key"}, client_with([](client_config& c) { c.credentials.secret_access_key.clear(); })},
     {"max_attempts 0", cfg, {"retry.max_attempts must be at least 1"}, client_with([](client_config& c) { c.retry.max_attempts = 0; })},
     {"environment: port out of range", cfg, {"from_env: endpoint \"http://127.0.0.1:99999\": port \"99999\" is not within 1..65535"}, from_env({{"AWS_ENDPOINT_URL", "http://127.0.0.1:99999"}})},

@@ -36,6 +36,12 @@ struct connection_lease {
   ~connection_lease() { release(); }
 };
 
+// The region, checked before the signer is made from it: the error names the configuration field.
+inline const std::string& required_region(const std::string& region) {
+  if (region.empty()) throw error(errc::invalid_configuration, "client_config.region is empty");
+  return region;
+}
+
 DYNASIO_DECL void throw_if_failed(const call_outcome& out) {
   if (out.ec) throw error(out.ec, out.diag);
 }
@@ -48,10 +54,9 @@ DYNASIO_DECL detail::client_impl::client_impl(boost::asio::any_io_executor ex, c
       endpoint_(parse_endpoint(cfg_.endpoint, "client_config.endpoint")),
       connect_{cfg_.connect_timeout, cfg_.handshake_timeout, cfg_.verify_tls},
       ssl_ctx_(boost::asio::ssl::context::tls_client),
-      signer_(cfg_.region, "dynamodb"),
+      signer_(required_region(cfg_.region), "dynamodb"),
       pool_(ex_, cfg_.max_connections),
       retry_(cfg_.retry) {
-  if (cfg_.region.empty()) throw error(errc::invalid_configuration, "client_config.region is empty");
   if (cfg_.credentials_provider) {
     // The logger is copied, not `this`: a refresh in flight may outlive the client.
     creds_cache_ = std::make_shared<credentials_cache>(ex_, cfg_.credentials_provider, cfg_.credentials_refresh,
