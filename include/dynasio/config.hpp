@@ -20,7 +20,20 @@
 namespace dynasio {
 
 /**
- * @brief How failed requests are retried: the AWS SDKs' "standard" retry mode.
+ * @brief The AWS SDKs' retry modes.
+ * @details `standard`: backoff and the retry token bucket below. `adaptive`: the same, plus a
+ * client-side rate limiter in front of every attempt (the first included), off until the first
+ * throttling reply and on from then: a token bucket whose fill rate follows a CUBIC curve of
+ * the measured send rate (cut to 70 % at each throttle, regrown by C (t - K)^3 + W_max with
+ * C = 0.4, beta = 0.7; never above twice the measured rate nor below 0.5 requests/s), the
+ * constants of botocore, the Go and the Rust SDKs. Meant for a client that talks to one
+ * throttled resource (one client per table); it reacts to whole-call throttling errors only,
+ * never to UnprocessedItems (the batch writer paces itself for those).
+ */
+enum class retry_mode { standard, adaptive };
+
+/**
+ * @brief How failed requests are retried: the AWS SDKs' "standard" retry mode (and "adaptive").
  * @details Attempt n (n >= 1) that failed with a retryable error waits a uniformly random
  * delay in [0, min(max_delay, base_delay * 2^(n-1))] ("full jitter") before attempt n+1. A
  * token bucket bounds retries across the whole client: a retry costs `retry_cost` tokens
@@ -29,6 +42,8 @@ namespace dynasio {
  * instead of retried, so a dead endpoint does not multiply the load on it.
  */
 struct retry_config {
+  /// standard (default) or adaptive (`AWS_RETRY_MODE` in from_env()).
+  retry_mode mode = retry_mode::standard;
   /// Attempts per operation, the first included (`AWS_MAX_ATTEMPTS` overrides in from_env()).
   unsigned max_attempts = 3;
   /// Backoff unit: the first retry waits up to this long.
@@ -94,9 +109,11 @@ struct client_config {
    * `AWS_SECRET_ACCESS_KEY` (+ `AWS_SESSION_TOKEN`) become the static `credentials` when there
    * is no `AWS_CREDENTIAL_EXPIRATION`; otherwise credentials_provider is
    * default_credentials_chain(), reading the same variables, resolved at the first request
-   * (no network call here). `AWS_MAX_ATTEMPTS` sets retry.max_attempts.
+   * (no network call here). `AWS_MAX_ATTEMPTS` sets retry.max_attempts; `AWS_RETRY_MODE`
+   * (`standard`, `legacy` or `adaptive`; legacy is served by standard) sets retry.mode.
    * @throws dynasio::error with errc::invalid_configuration naming every variable and file it
-   * looked at when the region cannot be found.
+   * looked at when the region cannot be found, or naming the variable and its value when
+   * AWS_MAX_ATTEMPTS or AWS_RETRY_MODE holds one it does not take.
    */
   static client_config from_env();
 

@@ -27,7 +27,8 @@ std::string show(const call_action& a) {
     case call_action_kind::acquire: return "acquire";
     case call_action_kind::connect: return "connect";
     case call_action_kind::exchange: return "exchange";
-    case call_action_kind::wait: return "wait(" + std::to_string(a.delay.count()) + "ms)";
+    case call_action_kind::wait:
+      return (a.pacing ? "pace(" : "wait(") + std::to_string(a.delay.count()) + "ms)";
     case call_action_kind::done: return "done";
   }
   return "?";
@@ -81,7 +82,11 @@ struct harness {
   explicit harness(retry_config c = retry_config{}, unsigned max_attempts = 3)
       : cfg(c), retry(cfg, 42), fsm("PutItem", "db.test", max_attempts, retry, stats, skew) {}
 
-  call_action step(const call_event& ev) {
+  // The virtual time every event carries (adaptive mode's rate limiter runs on it).
+  std::chrono::steady_clock::time_point now{std::chrono::seconds(1000)};
+
+  call_action step(call_event ev) {
+    ev.now = now;
     call_action a = fsm.resume(ev);
     trace.push_back(show(a));
     return a;
@@ -500,4 +505,65 @@ TEST_CASE("call_fsm: the cache's failure ends the call with its code and reason;
   c.start();
   CHECK(show(c.failed(asio::error::operation_aborted)) == "done");
   CHECK(c.fsm.outcome().ec == std::errc::operation_canceled);
+}
+
+TEST_CASE("call_fsm adaptive: no pacing before a throttle; after one, the next attempt waits for a token") {
+  retry_config cfg;
+  cfg.mode = retry_mode::adaptive;
+  harness h(cfg, 3);
+  REQUIRE(h.retry.rate() != nullptr);
+  h.start();
+  h.acquired(true);
+  CHECK(show(h.replied(canned{})) == "done");  // the limiter is off: no token asked for
+  CHECK_FALSE(h.retry.rate()->enabled());
+
+  harness t(cfg, 3);
+  t.start();
+  t.acquired(true);
+  const call_action backoff = t.replied(aws_error(400, "ProvisionedThroughputExceededException"));
+  REQUIRE(backoff.kind == call_action_kind::wait);
+  CHECK_FALSE(backoff.pacing);
+  adaptive_rate* rate = t.retry.rate();
+  CHECK(rate->enabled());
+  // Nothing measured yet: the fill rate is the 0.5 tokens/s floor and the bucket is empty.
+  CHECK(rate->fill_rate() == doctest::Approx(0.5));
+  t.now += backoff.delay;
+  const call_action pace = t.ok();
+  REQUIRE(pace.kind == call_action_kind::wait);
+  CHECK(pace.pacing);
+  // (1 token - what the backoff refilled at 0.5/s) / 0.5 per second, rounded up to ms.
+  const double refilled = 0.5 * std::chrono::duration<double>(backoff.delay).count();
+  const auto expected = std::chrono::ceil<std::chrono::milliseconds>(std::chrono::duration<double>((1.0 - refilled) / 0.5));
+  CHECK(pace.delay == expected);
+  t.now += pace.delay;
+  CHECK(show(t.ok()) == "acquire");
+  CHECK(show(t.acquired(true)) == "exchange");
+  CHECK(show(t.replied(canned{})) == "done");
+  CHECK(t.fsm.outcome().attempts == 2);
+  CHECK(t.fsm.outcome().retries == 1);
+}
+
+TEST_CASE("call_fsm adaptive: cancelled while waiting for a token, nothing is sent") {
+  retry_config cfg;
+  cfg.mode = retry_mode::adaptive;
+  harness h(cfg, 3);
+  h.retry.rate()->on_response(h.now, true);  // on, and empty
+  CHECK(show(h.start()).rfind("pace(", 0) == 0);
+  CHECK(show(h.failed(asio::error::operation_aborted)) == "done");
+  CHECK(h.fsm.outcome().ec == std::error_code(boost::system::error_code(asio::error::operation_aborted)));
+  CHECK(h.stats.requests == 0);
+}
+
+TEST_CASE("call_fsm adaptive with a credentials provider: the token comes first, then the keys") {
+  retry_config cfg;
+  cfg.mode = retry_mode::adaptive;
+  harness h(cfg, 3);
+  h.fsm.use_credentials_provider();
+  h.retry.rate()->on_response(h.now, true);  // on, and empty
+  const call_action pace = h.start();
+  REQUIRE(pace.kind == call_action_kind::wait);
+  CHECK(pace.pacing);
+  h.now += pace.delay;
+  CHECK(show(h.ok()) == "fetch_credentials");
+  CHECK(show(h.ok()) == "acquire");
 }

@@ -61,6 +61,36 @@ TEST_CASE("from_env: region and endpoint follow the AWS SDK order") {
   CHECK_THROWS_AS(e.load(), error);
 }
 
+TEST_CASE("from_env: AWS_RETRY_MODE picks standard, legacy (as standard) or adaptive; anything else names the variable and value") {
+  fake_env e{{{"HOME", "/nonexistent"}, {"AWS_ACCESS_KEY_ID", "AK"}, {"AWS_SECRET_ACCESS_KEY", "SK"},
+              {"AWS_REGION", "eu-west-1"}}};
+  CHECK(e.load().retry.mode == retry_mode::standard);
+  e.vars["AWS_RETRY_MODE"] = "adaptive";
+  CHECK(e.load().retry.mode == retry_mode::adaptive);
+  e.vars["AWS_RETRY_MODE"] = "legacy";
+  CHECK(e.load().retry.mode == retry_mode::standard);
+  e.vars["AWS_RETRY_MODE"] = "standard";
+  CHECK(e.load().retry.mode == retry_mode::standard);
+  e.vars["AWS_RETRY_MODE"] = "Adaptive";
+  try {
+    e.load();
+    FAIL("no error");
+  } catch (const error& x) {
+    CHECK(x.code() == errc::invalid_configuration);
+    CHECK(std::string(x.what()).find("AWS_RETRY_MODE") != std::string::npos);
+    CHECK(std::string(x.what()).find("\"Adaptive\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("retry policy: adaptive mode has a rate limiter, standard mode none") {
+  retry_config cfg;
+  CHECK(detail::retry_policy(cfg, 1).rate() == nullptr);
+  cfg.mode = retry_mode::adaptive;
+  detail::retry_policy p(cfg, 1);
+  REQUIRE(p.rate() != nullptr);
+  CHECK_FALSE(p.rate()->enabled());
+}
+
 TEST_CASE("from_env: shared credentials and config files for AWS_PROFILE") {
   auto creds = temp_file("credentials", "[default]\naws_access_key_id = DEF\naws_secret_access_key = DEFS\n\n"
                                         "[work]\naws_access_key_id=WORK\naws_secret_access_key = WORKS\naws_session_token = T\n");

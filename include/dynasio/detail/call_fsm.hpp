@@ -10,6 +10,7 @@
 #include <dynasio/detail/config.hpp>
 #include <dynasio/detail/protocol/error_reply.hpp>
 #include <dynasio/detail/retry_policy.hpp>
+#include <dynasio/detail/throttling_reasons.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/system/error_code.hpp>
@@ -33,7 +34,7 @@ enum class call_action_kind {
   connect,
   /// Sign the request and exchange it on the connection; then give the connection back.
   exchange,
-  /// Sleep for `delay` (backoff before the next attempt).
+  /// Sleep for `delay` (backoff before the next attempt, or adaptive mode's rate limiter).
   wait,
   /// Finished: outcome() holds the reply or the error.
   done,
@@ -45,6 +46,8 @@ struct call_action {
   std::chrono::milliseconds delay{0};
   /// fetch_credentials: the keys that signed were refused (ExpiredTokenException).
   bool renew = false;
+  /// A wait for adaptive mode's rate limiter before an attempt (not a backoff after a failure).
+  bool pacing = false;
 };
 
 /// The result of the I/O step the last action asked for.
@@ -62,6 +65,8 @@ struct call_event {
   const credentials* creds = nullptr;
   /// exchange: when the reply arrived, by the local clock (for the clock-skew correction).
   std::chrono::system_clock::time_point received_at{};
+  /// When the step completed (adaptive mode's rate limiter runs on it).
+  std::chrono::steady_clock::time_point now{};
 };
 
 /// How a call ended: errors are values here; the public edge throws them.
@@ -78,6 +83,8 @@ struct call_outcome {
   unsigned retries = 0;
   /// Of those, the ones after throttling.
   unsigned throttles = 0;
+  /// Throttling replies (retried or final) whose ThrottlingReasons name only hot key ranges.
+  unsigned hot_key_throttles = 0;
 };
 
 /**
@@ -86,10 +93,13 @@ struct call_outcome {
  * client-wide retry token bucket, backoff and the outcome. The I/O side (client_impl::run) only
  * performs the actions resume() returns, and feeds back what happened.
  *
- * Sequence: resume({}) starts; then [fetch_credentials] → acquire → [connect] → exchange → done,
- * or → wait → [fetch_credentials] → acquire again for the next attempt. With a credentials
- * provider, every attempt first asks the cache for keys (cached keys answer at once); an
- * ExpiredTokenException gets one free attempt with renewed keys. A failed reused connection whose error says the server had closed
+ * Sequence: resume({}) starts; then [pace] → [fetch_credentials] → acquire → [connect] →
+ * exchange → done, or → wait → [pace] → [fetch_credentials] → acquire again for the next
+ * attempt. In adaptive mode every attempt first takes a token from the client's rate limiter
+ * (retry_policy::rate()): a wait action (`pacing`) when none is there yet, and every completed
+ * attempt tells the limiter whether it was throttled. With a credentials provider, every
+ * attempt then asks the cache for keys (cached keys answer at once); an ExpiredTokenException
+ * gets one free attempt with renewed keys. A failed reused connection whose error says the server had closed
  * it gets one free new acquire (not an attempt). Cancellation (operation_aborted from any step)
  * ends the call at once with that code; nothing more is sent.
  *
@@ -121,7 +131,7 @@ class call_fsm {
   unsigned attempt() const noexcept { return attempt_; }
 
  private:
-  enum class state { start, fetching, acquiring, connecting, exchanging, waiting, finished };
+  enum class state { start, pacing, fetching, acquiring, connecting, exchanging, waiting, finished };
 
   call_action transport_failed(const boost::system::error_code& ec);
   call_action reply_arrived(const reply_view& reply, const credentials& creds,
@@ -131,7 +141,10 @@ class call_fsm {
   call_action finish(error_info failure);
   call_action cancelled(std::string_view where);
   call_action acquire();
+  // Takes adaptive mode's rate-limiter token (or waits for it), then fetches keys or acquires.
   call_action begin_attempt();
+  // Tells adaptive mode's rate limiter how an attempt ended.
+  void feed(const std::error_code& code);
 
   std::string_view operation_;
   std::string_view host_;
@@ -147,6 +160,7 @@ class call_fsm {
   bool skew_retry_left_ = true;
   bool provider_ = false;
   bool renew_left_ = true;
+  std::chrono::steady_clock::time_point now_{};
   error_info last_;
   call_outcome out_;
 };

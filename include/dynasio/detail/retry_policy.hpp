@@ -6,6 +6,7 @@
 #define DYNASIO_DETAIL_RETRY_POLICY_HPP
 
 #include <dynasio/config.hpp>
+#include <dynasio/detail/adaptive_rate.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -41,7 +42,12 @@ class jitter {
 class retry_policy {
  public:
   explicit retry_policy(const retry_config& cfg, std::uint64_t seed = std::random_device{}())
-      : cfg_(cfg), tokens_(cfg.token_bucket_capacity), jitter_(seed) {}
+      : cfg_(cfg), tokens_(cfg.token_bucket_capacity), jitter_(seed) {
+    if (cfg.mode == retry_mode::adaptive) rate_.emplace();
+  }
+
+  /// The client-side rate limiter of adaptive mode; null in standard mode.
+  adaptive_rate* rate() noexcept { return rate_ ? &*rate_ : nullptr; }
 
   /// Takes the tokens for one retry; nullopt when the bucket cannot pay for it.
   std::optional<unsigned> acquire(bool after_timeout) {
@@ -73,6 +79,7 @@ class retry_policy {
   retry_config cfg_;
   unsigned tokens_;
   detail::jitter jitter_;
+  std::optional<adaptive_rate> rate_;
 };
 
 }  // namespace dynasio::detail

@@ -19,6 +19,10 @@
 // Checks of requests and configuration that DynamoDB (or the SDKs) would refuse, run once
 // before anything is sent. Each throws dynasio::error naming `who` and the field, quoting the
 // offending value; `who` is the operation ("put_item") or the configuration source.
+namespace dynasio {
+enum class retry_mode;  // dynasio/config.hpp
+}
+
 namespace dynasio::detail {
 
 /// Table names: 3 to 255 characters of A-Z a-z 0-9 _ - and '.'.
@@ -44,8 +48,9 @@ DYNASIO_DECL void validate_return_values(std::string_view who, return_values rv,
 /// Query and Scan: a limit, when given, is at least 1.
 DYNASIO_DECL void validate_limit(std::string_view who, const std::optional<std::int32_t>& limit);
 
-/// AWS_RETRY_MODE: "standard", "legacy" or "adaptive", as the SDKs spell them.
-DYNASIO_DECL void validate_retry_mode(std::string_view value);
+/// AWS_RETRY_MODE: "standard", "legacy" or "adaptive", as the SDKs spell them; the mode it
+/// names (legacy, the SDKs' older backoff, is served by standard).
+DYNASIO_DECL retry_mode validate_retry_mode(std::string_view value);
 
 /// An endpoint URL: http:// or https://, a host, no path, a port from 1 to 65535 if any.
 /// Throws errc::invalid_configuration naming `field`.

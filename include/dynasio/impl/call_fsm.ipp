@@ -37,8 +37,12 @@ DYNASIO_DECL call_fsm::call_fsm(std::string_view operation, std::string_view hos
       clock_skew_(clock_skew) {}
 
 DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
+  now_ = ev.now;
   switch (state_) {
     case state::start:
+      return begin_attempt();
+    case state::pacing:
+      if (ev.ec) return cancelled("cancelled while waiting for the rate limiter");
       return begin_attempt();
     case state::fetching:
       if (ev.ec == boost::asio::error::operation_aborted) return cancelled("cancelled");
@@ -62,7 +66,10 @@ DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
       return {call_action_kind::exchange};
     case state::connecting:
       if (ev.ec == boost::asio::error::operation_aborted) return cancelled("cancelled");
-      if (ev.ec) return transport_failed(ev.ec);
+      if (ev.ec) {
+        feed({});
+        return transport_failed(ev.ec);
+      }
       state_ = state::exchanging;
       ++stats_.requests;
       return {call_action_kind::exchange};
@@ -75,6 +82,7 @@ DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
           ++stats_.stale_connection_retries;
           return acquire();
         }
+        feed({});
         return transport_failed(ev.ec);
       }
       if (ev.reply == nullptr) {
@@ -94,9 +102,22 @@ DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
 }
 
 DYNASIO_DECL call_action call_fsm::begin_attempt() {
+  if (adaptive_rate* rate = retry_.rate()) {
+    const auto wait = rate->acquire(now_);
+    if (wait.count() > 0) {
+      state_ = state::pacing;
+      call_action a{call_action_kind::wait, std::chrono::ceil<std::chrono::milliseconds>(wait)};
+      a.pacing = true;
+      return a;
+    }
+  }
   if (!provider_) return acquire();
   state_ = state::fetching;
   return {call_action_kind::fetch_credentials};
+}
+
+DYNASIO_DECL void call_fsm::feed(const std::error_code& code) {
+  if (adaptive_rate* rate = retry_.rate()) rate->on_response(now_, is_throttling(code));
 }
 
 DYNASIO_DECL call_action call_fsm::acquire() {
@@ -141,6 +162,8 @@ DYNASIO_DECL call_action call_fsm::reply_arrived(const reply_view& reply, const 
                                     std::chrono::system_clock::time_point received_at) {
   if (reply.status / 100 != 2) {
     error_info e = parse_error_reply(reply, creds);
+    feed(e.code);
+    if (is_throttling(e.code) && only_key_range_throttling(reply.body)) ++out_.hot_key_throttles;
     if (corrects_skew(e, reply, received_at)) return acquire();  // signed again with the corrected clock
     if (provider_ && renew_left_ && e.code == service_errc::expired_token) {
       // The keys were revoked or expired early: once, with keys fetched anew.
@@ -152,6 +175,7 @@ DYNASIO_DECL call_action call_fsm::reply_arrived(const reply_view& reply, const 
     }
     return retry_or_fail(std::move(e));
   }
+  feed({});
   if (reply.has_crc32) {
     boost::crc_32_type sum;
     sum.process_bytes(reply.body.data(), reply.body.size());

@@ -126,6 +126,7 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
   call_event ev;
   std::string fetch_message;
   for (;;) {
+    ev.now = std::chrono::steady_clock::now();
     const call_action action = fsm.resume(ev);
     ev = call_event{};
     switch (action.kind) {
@@ -187,10 +188,11 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
         break;
       }
       case call_action_kind::wait: {
-        log(log_level::debug,
-            std::string(operation) + ": attempt " + std::to_string(fsm.attempt()) + " failed (" +
-                fsm.last_failure().diag.message + "), retrying in " + std::to_string(action.delay.count()) + " ms",
-            log_prefix);
+        if (!action.pacing)
+          log(log_level::debug,
+              std::string(operation) + ": attempt " + std::to_string(fsm.attempt()) + " failed (" +
+                  fsm.last_failure().diag.message + "), retrying in " + std::to_string(action.delay.count()) + " ms",
+              log_prefix);
         asio::steady_timer timer(ex_, action.delay);
         auto [ec] = co_await timer.async_wait(tuple);
         ev.ec = ec;

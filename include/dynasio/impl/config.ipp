@@ -73,7 +73,7 @@ DYNASIO_DECL client_config client_config::from_env(
     if (auto n = env(name); n && cfg.no_proxy.empty()) cfg.no_proxy = *n;
 
   detail::validate_endpoint_url("client_config::from_env: endpoint", cfg.endpoint);
-  if (auto mode = env("AWS_RETRY_MODE")) detail::validate_retry_mode(*mode);
+  if (auto mode = env("AWS_RETRY_MODE")) cfg.retry.mode = detail::validate_retry_mode(*mode);
   if (auto m = env("AWS_MAX_ATTEMPTS")) {
     char* end = nullptr;
     long n = std::strtol(m->c_str(), &end, 10);

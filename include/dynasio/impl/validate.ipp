@@ -5,6 +5,7 @@
 #ifndef DYNASIO_IMPL_VALIDATE_IPP
 #define DYNASIO_IMPL_VALIDATE_IPP
 
+#include <dynasio/config.hpp>
 #include <dynasio/detail/transport/endpoint.hpp>
 #include <dynasio/detail/validate.hpp>
 #include <dynasio/error.hpp>
@@ -121,8 +122,9 @@ DYNASIO_DECL void validate_limit(std::string_view who, const std::optional<std::
     throw error(errc::invalid_argument, std::string(who) + ": limit must be at least 1, not " + std::to_string(*limit));
 }
 
-DYNASIO_DECL void validate_retry_mode(std::string_view value) {
-  if (value == "standard" || value == "legacy" || value == "adaptive") return;
+DYNASIO_DECL retry_mode validate_retry_mode(std::string_view value) {
+  if (value == "standard" || value == "legacy") return retry_mode::standard;
+  if (value == "adaptive") return retry_mode::adaptive;
   throw error(errc::invalid_configuration, "AWS_RETRY_MODE must be standard, legacy or adaptive, not " + quote_text(value));
 }
 
