@@ -56,6 +56,10 @@ struct batch_stats {
   std::uint64_t superseded = 0;
   /// Requests that could not be written (reported in a batch_error).
   std::uint64_t failed = 0;
+  /// The rate, in requests per second, the writer paces itself to (0: not paced yet, or off).
+  double send_rate = 0;
+  /// Times the pace was cut because the table did not take everything sent.
+  std::uint64_t rate_cuts = 0;
 };
 
 /// Options of table::batch_writer().
@@ -83,6 +87,19 @@ struct batch_options {
   std::chrono::milliseconds base_delay{50};
   /// Longest single backoff between re-sends.
   std::chrono::milliseconds max_delay{5'000};
+  /**
+   * Pace the calls to what the table accepts (on by default): from the share of each call
+   * returned unprocessed and from throttling errors about the table's capacity, the writer
+   * finds the rate the table takes and sends at it, probing upward again (the law:
+   * detail/batch_pacer.hpp). Rejected requests then go again at that rate, without a backoff of
+   * their own; they count in max_request_attempts only when the table took at least half of
+   * their call (a request singled out, not a slow table), and retry_budget counts from the last
+   * time the table acknowledged anything, so a slow table is waited for and a table that takes
+   * nothing for retry_budget fails the requests. A hot key (ThrottlingReasons
+   * `...KeyRangeThroughputExceeded`) backs off only its own requests. Off: every re-send backs
+   * off and counts, as in aioboto3.
+   */
+  bool pace = true;
   /// Called after every BatchWriteItem call.
   std::function<void(const batch_metrics&)> on_flush{};
   /// Called with the requests still held when a writer is destroyed without close()
@@ -91,7 +108,8 @@ struct batch_options {
 };
 
 /**
- * @brief Buffers puts and deletes for one table and writes them with BatchWriteItem.
+ * @brief Buffers puts and deletes for one table and writes them with BatchWriteItem; paces
+ * itself to the table's capacity (batch_options::pace).
  * @details aioboto3's `batch_writer` semantics: put_item() and delete_item() append to one
  * FIFO buffer; every `flush_amount` requests form one BatchWriteItem call; requests returned
  * as UnprocessedItems are sent again. Beyond aioboto3: unprocessed requests are re-sent with
@@ -108,7 +126,8 @@ struct batch_options {
  * @par Errors
  * A call that fails with a retryable error, a dropped connection or UnprocessedItems has its
  * requests re-sent with full-jitter backoff (base_delay doubling up to max_delay, never less
- * than on_exit_loop_sleep) until `max_request_attempts` or `retry_budget` runs out. A
+ * than on_exit_loop_sleep) until `max_request_attempts` or `retry_budget` runs out (with pacing,
+ * capacity rejections go again at the paced rate instead, see batch_options::pace). A
  * ValidationException on a call of several requests splits it in halves until the offending
  * request travels alone; it is then failed with the service's message. Other errors fail the
  * call's requests. Failed requests are kept and thrown, in the order given, as one batch_error

@@ -7,6 +7,7 @@
 
 #include <dynasio/attribute_value.hpp>
 #include <dynasio/batch_error.hpp>
+#include <dynasio/detail/batch_pacer.hpp>
 #include <dynasio/detail/config.hpp>
 #include <dynasio/detail/key_hash.hpp>
 #include <dynasio/detail/retry_policy.hpp>
@@ -44,6 +45,10 @@ struct batch_entry {
   std::uint64_t seq = 0;
   /// Calls that carried it without writing it.
   unsigned attempts = 0;
+  /// Of those, the ones max_request_attempts counts (with pacing: not capacity rejections).
+  unsigned strikes = 0;
+  /// When the call that carries it (or last carried it) left.
+  batch_clock::time_point last_sent{};
   /// When it was first sent (the retry budget counts from here).
   batch_clock::time_point first_sent{};
   /// Earliest time it may be re-sent.
@@ -101,6 +106,14 @@ struct batch_fsm_config {
   std::size_t max_in_flight = 4;
   /// Seed of the jitter.
   std::uint64_t seed = std::random_device{}();
+  /**
+   * Pace sends to what the table accepts (batch_pacer). Capacity rejections (UnprocessedItems,
+   * throttling about the table) are then re-sent at the paced rate without a backoff of their
+   * own and count in max_request_attempts only when the table took at least half of their call
+   * (the request was singled out); retry_budget counts from the later of a
+   * request's first send and the last time the table acknowledged any request of this writer.
+   */
+  bool pace = false;
 };
 
 /// What the batch writer's I/O half must do next (batch_fsm::resume()).
@@ -185,12 +198,20 @@ class batch_fsm {
   /// The requests of call `id`, as returned by next_batch() and not yet completed.
   DYNASIO_DECL const std::vector<batch_entry>& batch(std::uint64_t id) const;
 
-  /// Call `id` succeeded; `unprocessed[i]` tells whether request i came back in UnprocessedItems.
-  DYNASIO_DECL batch_outcome on_reply(std::uint64_t id, const std::vector<bool>& unprocessed, batch_clock::time_point now);
+  /// Call `id` succeeded; `unprocessed[i]` tells whether request i came back in UnprocessedItems;
+  /// `table_throttles`: throttling replies about the table's capacity the client retried in it.
+  DYNASIO_DECL batch_outcome on_reply(std::uint64_t id, const std::vector<bool>& unprocessed, batch_clock::time_point now,
+                                      unsigned table_throttles = 0);
 
-  /// Call `id` failed after the client's own retries with `code`.
+  /// Call `id` failed after the client's own retries with `code`; `hot_key` when that was a
+  /// throttle whose ThrottlingReasons name only hot key ranges (no reason to slow the writer).
   DYNASIO_DECL batch_outcome on_call_failed(std::uint64_t id, std::error_code code, const std::string& message,
-                                            batch_clock::time_point now);
+                                            batch_clock::time_point now, bool hot_key = false);
+
+  /// The paced send rate in requests per second (0: not paced, or pacing off).
+  double send_rate() const noexcept { return pacer_.rate(); }
+  /// How often the pace was cut.
+  std::uint64_t rate_cuts() const noexcept { return pacer_.cuts(); }
 
   /// When the earliest re-send becomes due, if any waits.
   DYNASIO_DECL std::optional<batch_clock::time_point> next_due() const;
@@ -213,7 +234,13 @@ class batch_fsm {
   const batch_fsm_config& config() const noexcept { return cfg_; }
 
  private:
-  void requeue(batch_entry e, batch_clock::time_point now, batch_outcome& out);
+  // Why a request goes back: capacity (paced re-send), hot_key (backoff, no strike), failure.
+  // capacity_singled: a capacity rejection in a call the table mostly took (this request is
+  // singled out: it counts in max_request_attempts, still without a backoff of its own).
+  enum class requeue_kind { capacity, capacity_singled, hot_key, failure };
+  void requeue(batch_entry e, batch_clock::time_point now, batch_outcome& out, requeue_kind kind);
+  // Something could leave now if the pace let it.
+  bool sendable(batch_clock::time_point now) const;
   void fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out);
   std::vector<batch_entry> take_in_flight(std::uint64_t id);
   void mark_busy(const key_ref& key);
@@ -248,6 +275,9 @@ class batch_fsm {
   bool closed_ = false;
   bool abandoned_ = false;
   std::optional<batch_clock::time_point> alarm_at_;
+  batch_pacer pacer_;
+  // When the table last acknowledged a request of this writer (pacing's retry budget).
+  batch_clock::time_point last_written_{};
 };
 
 }  // namespace dynasio::detail

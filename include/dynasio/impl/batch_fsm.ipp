@@ -25,7 +25,7 @@ inline bool batch_retryable(std::error_code ec) {
   return !(ec == std::errc::operation_canceled || ec.value() == ECANCELED);
 }
 
-DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), jitter_(cfg.seed) {
+DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), jitter_(cfg.seed), pacer_(cfg.flush_amount) {
   spare_.reserve(max_spare);
   spare_busy_.reserve(max_spare_nodes);
 }
@@ -81,6 +81,7 @@ DYNASIO_DECL std::uint64_t batch_fsm::next_batch(batch_clock::time_point now, bo
         out.reserve(cfg_.flush_amount);
       }
     }
+    e.last_sent = now;
     out.push_back(std::move(e));
   };
   if (!splits_.empty()) {
@@ -125,6 +126,7 @@ DYNASIO_DECL std::uint64_t batch_fsm::next_batch(batch_clock::time_point now, bo
     }
   }
   if (out.empty()) return 0;
+  if (cfg_.pace) pacer_.on_sent(now, out.size());
   std::uint64_t id = next_id_++;
   in_flight_.emplace(id, std::move(out));
   return id;
@@ -160,32 +162,51 @@ DYNASIO_DECL void batch_fsm::fail(batch_entry e, std::error_code code, std::stri
   ++out.failed;
 }
 
-DYNASIO_DECL void batch_fsm::requeue(batch_entry e, batch_clock::time_point now, batch_outcome& out) {
+DYNASIO_DECL void batch_fsm::requeue(batch_entry e, batch_clock::time_point now, batch_outcome& out,
+                                     requeue_kind kind) {
   ++e.attempts;
-  const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(now - e.first_sent);
-  if (e.attempts > cfg_.max_request_attempts || spent >= cfg_.retry_budget) {
+  // Paced, a slow table is not a stuck request: only other failures count, and the budget runs
+  // from the last time the table took anything.
+  if (!cfg_.pace || kind == requeue_kind::failure || kind == requeue_kind::capacity_singled) ++e.strikes;
+  const auto since = cfg_.pace ? std::max(e.first_sent, last_written_) : e.first_sent;
+  const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(now - since);
+  if (e.strikes > cfg_.max_request_attempts || spent >= cfg_.retry_budget) {
     std::string why = e.last_message + " (gave up after " + std::to_string(e.attempts) + " attempts in " +
                       std::to_string(spent.count()) + " ms)";
     std::error_code code = e.last_code;
     fail(std::move(e), code, std::move(why), out);
     return;
   }
-  e.not_before = now + std::max(cfg_.min_delay, jitter_.full(max_backoff(e.attempts)));
+  if (cfg_.pace && (kind == requeue_kind::capacity || kind == requeue_kind::capacity_singled)) {
+    e.not_before = now + cfg_.min_delay;  // the pace spaces it
+  } else {
+    const unsigned n = kind == requeue_kind::failure ? e.strikes : e.attempts;
+    e.not_before = now + std::max(cfg_.min_delay, jitter_.full(max_backoff(n)));
+  }
   // The key stays busy: nothing newer for it may be sent before this re-send is settled.
   retry_.push_back(std::move(e));
   ++out.requeued;
 }
 
 DYNASIO_DECL batch_outcome batch_fsm::on_reply(std::uint64_t id, const std::vector<bool>& unprocessed,
-                                               batch_clock::time_point now) {
+                                               batch_clock::time_point now, unsigned table_throttles) {
   batch_outcome out;
   std::vector<batch_entry> entries = take_in_flight(id);
+  requeue_kind kind = requeue_kind::capacity;
+  if (cfg_.pace && !entries.empty()) {
+    std::size_t rejected = 0;
+    for (std::size_t i = 0; i < entries.size() && i < unprocessed.size(); ++i) rejected += unprocessed[i] ? 1 : 0;
+    pacer_.on_result(entries.front().last_sent, now, entries.size(), rejected, table_throttles != 0);
+    if (rejected < entries.size()) last_written_ = now;
+    // The table took most of the call but not these: they count as attempts.
+    if (2 * rejected <= entries.size()) kind = requeue_kind::capacity_singled;
+  }
   for (std::size_t i = 0; i < entries.size(); ++i) {
     batch_entry& e = entries[i];
     if (i < unprocessed.size() && unprocessed[i]) {
       e.last_code = make_error_code(errc::batch_incomplete);
       e.last_message = "returned in UnprocessedItems";
-      requeue(std::move(e), now, out);
+      requeue(std::move(e), now, out, kind);
     } else {
       unmark_busy(key_ref(e));
       ++out.written;
@@ -196,9 +217,14 @@ DYNASIO_DECL batch_outcome batch_fsm::on_reply(std::uint64_t id, const std::vect
 }
 
 DYNASIO_DECL batch_outcome batch_fsm::on_call_failed(std::uint64_t id, std::error_code code, const std::string& message,
-                                                     batch_clock::time_point now) {
+                                                     batch_clock::time_point now, bool hot_key) {
   batch_outcome out;
   std::vector<batch_entry> entries = take_in_flight(id);
+  const bool throttled = is_throttling(code);
+  if (cfg_.pace && throttled && !hot_key && !entries.empty())
+    pacer_.on_result(entries.front().last_sent, now, entries.size(), entries.size(), true);
+  const requeue_kind kind =
+      !throttled ? requeue_kind::failure : (hot_key ? requeue_kind::hot_key : requeue_kind::capacity);
   if (code == service_errc::validation_exception) {
     if (entries.size() > 1) {
       // DynamoDB rejects the whole call for one bad request: halve until it stands alone.
@@ -216,7 +242,7 @@ DYNASIO_DECL batch_outcome batch_fsm::on_call_failed(std::uint64_t id, std::erro
   for (auto& e : entries) {
     e.last_code = code;
     e.last_message = message;
-    if (retry) requeue(std::move(e), now, out);
+    if (retry) requeue(std::move(e), now, out, kind);
     else fail(std::move(e), code, message, out);
   }
   recycle(entries);
@@ -226,18 +252,36 @@ DYNASIO_DECL batch_outcome batch_fsm::on_call_failed(std::uint64_t id, std::erro
 DYNASIO_DECL batch_action batch_fsm::resume(batch_clock::time_point now) {
   batch_action a;
   if (abandoned_ || in_flight_.size() >= cfg_.max_in_flight) return a;  // a completing call resumes again
-  if (std::uint64_t id = next_batch(now, draining_ > 0); id != 0) {
-    a.what = batch_action::kind::send;
-    a.id = id;
-    return a;
+  // The pace may hold the next call back: then wake up when it lets one go.
+  std::optional<batch_clock::time_point> held;
+  if (cfg_.pace) {
+    const auto ready = pacer_.ready_at(now);
+    if (ready > now) held = ready;
   }
-  // Nothing to send now: wake up for the earliest re-send, unless an alarm rings before it.
+  if (!held) {
+    if (std::uint64_t id = next_batch(now, draining_ > 0); id != 0) {
+      a.what = batch_action::kind::send;
+      a.id = id;
+      return a;
+    }
+  }
+  // Nothing to send now: wake up for the earliest re-send (or the pace), unless an alarm rings
+  // before it.
   auto due = next_due();
+  if (held) {
+    if (sendable(now)) due = *held;
+    else if (due) due = std::max(*due, *held);
+  }
   if (!due || (alarm_at_ && *alarm_at_ <= *due)) return a;
   alarm_at_ = *due;
   a.what = batch_action::kind::alarm;
   a.at = *due;
   return a;
+}
+
+DYNASIO_DECL bool batch_fsm::sendable(batch_clock::time_point now) const {
+  if (!splits_.empty() || pending_.size() >= cfg_.flush_amount || (draining_ > 0 && !pending_.empty())) return true;
+  return std::any_of(retry_.begin(), retry_.end(), [&](const batch_entry& e) { return e.not_before <= now; });
 }
 
 DYNASIO_DECL std::optional<batch_clock::time_point> batch_fsm::next_due() const {

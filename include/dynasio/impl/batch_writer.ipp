@@ -65,6 +65,7 @@ inline batch_fsm_config make_fsm_config(const batch_options& o) {
   c.max_delay = o.max_delay;
   c.min_delay = o.on_exit_loop_sleep;
   c.max_in_flight = o.max_in_flight;
+  c.pace = o.pace;
   return c;
 }
 
@@ -365,13 +366,16 @@ DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, call_outcome& ca
   batch_outcome out;
   if (!call.ec) {
     m.unprocessed = static_cast<std::size_t>(std::count(flags.begin(), flags.end(), true));
-    out = fsm_.on_reply(id, flags, batch_clock::now());
+    const unsigned table_throttles = call.throttles > call.hot_key_throttles ? call.throttles - call.hot_key_throttles : 0;
+    out = fsm_.on_reply(id, flags, batch_clock::now(), table_throttles);
     // Only what is sent again counts as re-sent: a request given up on is not.
     stats_.unprocessed_resent += out.requeued;
   } else {
     if (is_throttling(call.ec)) ++m.throttles;
     const std::string& message = call.diag.message;
-    out = fsm_.on_call_failed(id, call.ec, message, batch_clock::now());
+    // A hot key: every throttling reply of the call, the last included, named only key ranges.
+    const bool hot_key = is_throttling(call.ec) && call.hot_key_throttles == call.throttles + 1;
+    out = fsm_.on_call_failed(id, call.ec, message, batch_clock::now(), hot_key);
     access::log(db_, out.split ? log_level::info : log_level::warning,
                 "batch_writer: BatchWriteItem of " + std::to_string(m.items) + " request(s) to '" + table_ +
                     "' failed: " + message + (out.split ? " (splitting the call to find the offending request)" : ""));
@@ -381,6 +385,8 @@ DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, call_outcome& ca
   stats_.retries += m.retries;
   stats_.throttles += m.throttles;
   stats_.failed += out.failed;
+  stats_.send_rate = fsm_.send_rate();
+  stats_.rate_cuts = fsm_.rate_cuts();
   if (fsm_.abandoned()) return;
   if (opts_.on_flush) {
     try {
