@@ -1,6 +1,6 @@
 // bench_batch_writer: N puts through dynasio's batch writer against an endpoint (normally
 // bench_batch_endpoint), then close(). Items are {pk: S, n: N, s: S (100 characters)}.
-//   bench_batch_writer ENDPOINT_URL ITEMS MAX_IN_FLIGHT
+//   bench_batch_writer ENDPOINT_URL ITEMS MAX_IN_FLIGHT [standard|adaptive]
 // Prints one line: items, seconds, items/s, CPU microseconds per item (user + system, from
 // getrusage) and peak RSS in KiB, as key=value pairs for compare.sh.
 
@@ -49,13 +49,15 @@ asio::awaitable<void> write_all(dynasio::client db, std::size_t items, std::size
     co_await w.put_item(std::move(row));
   }
   co_await w.close();
+  std::fprintf(stderr, "bench_batch_writer: send_rate=%.0f rate_cuts=%llu\n", w.stats().send_rate,
+               static_cast<unsigned long long>(w.stats().rate_cuts));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: bench_batch_writer ENDPOINT_URL ITEMS MAX_IN_FLIGHT\n";
+  if (argc != 4 && argc != 5) {
+    std::cerr << "usage: bench_batch_writer ENDPOINT_URL ITEMS MAX_IN_FLIGHT [standard|adaptive]\n";
     return 2;
   }
   try {
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
     cfg.endpoint = argv[1];
     cfg.credentials = {"AKIDBENCHMARK", "benchmark-secret", ""};
     cfg.max_connections = 64;
+    if (argc == 5 && std::string(argv[4]) == "adaptive") cfg.retry.mode = dynasio::retry_mode::adaptive;
     const std::size_t items = std::stoul(argv[2]);
     const std::size_t max_in_flight = std::stoul(argv[3]);
 
