@@ -95,10 +95,13 @@ cat "$tmp/table"
 half=$((step_seconds / 3))
 plot_args=()
 for c in "${clients[@]}"; do
-  start_endpoint --wcu 2000 --burst-seconds 1 --steps "$half:1000,$((2 * half)):2000" --series "$tmp/$c.series"
+  # The endpoint ends by itself (writing out its series) a little after the client is cut.
+  start_endpoint --wcu 2000 --burst-seconds 1 --steps "$half:1000,$((2 * half)):2000" --series "$tmp/$c.series" \
+    --duration-limit $((step_seconds + 1))
   # More items than the capacity can take in step_seconds: the run is cut there.
   timeout "$step_seconds" $(client_cmd "$c" 100000000) >/dev/null 2>"$tmp/step.err" || true
-  stop_endpoint
+  wait "$endpoint_pid" 2>/dev/null || true
+  endpoint_pid=""
   plot_args+=("'$tmp/$c.series' using 1:3 with lines title '$c'")
 done
 if command -v gnuplot >/dev/null; then
@@ -108,7 +111,8 @@ if command -v gnuplot >/dev/null; then
     echo "set output '$root/benchmarks/throttled.svg'"
     echo "set title 'Accepted items/s against a 2000 WCU table stepped to 1000 and back (1 KB = 1 WCU)'"
     echo "set xlabel 'seconds'; set ylabel 'accepted items/s'; set key bottom right; set yrange [0:3000]"
-    printf 'plot %s, ' "${plot_args[@]}"
+    printf 'plot '
+    printf '%s, ' "${plot_args[@]}"
     echo "'$tmp/$first.series' using 1:2 with lines dashtype 2 lc rgb 'black' title 'capacity'"
   } >"$tmp/plot.gp"
   gnuplot "$tmp/plot.gp" && echo "throttled.sh: wrote benchmarks/throttled.svg"
