@@ -4,12 +4,13 @@
 # nothing fits in gets ProvisionedThroughputExceededException), for each client:
 #   dynasio standard, dynasio adaptive, boto3 batch_writer (if importable), the AWS SDK for
 #   JavaScript v3 in adaptive mode (if in node_modules)
-# at W = 2000 and 20000: goodput (accepted items/s as a share of W), wasted sends (rejected /
+# at W = 2000 and 20000: goodput (accepted items as a share of W x time + the burst), wasted sends (rejected /
 # accepted), calls per accepted item, time to drain ITEMS items. Then one run per client with
 # the capacity stepped down to W/2 at 10 s and back up at 20 s, drawn as accepted items/s over
 # time against the capacity line: benchmarks/throttled.svg (gnuplot).
 # usage: benchmarks/throttled.sh [BUILD_DIR]  (default build/release, else build/dev)
-# env: ITEMS (200000), STEP_SECONDS (30: length of the stepped run), IN_FLIGHT (8)
+# env: ITEMS (200000), STEP_SECONDS (30: length of the stepped run), IN_FLIGHT (8),
+#      STEP_ONLY (set: only the stepped runs and the picture)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -68,7 +69,8 @@ stat() { curl -sf "$url/stats" | python3 -c "import json,sys; print(json.load(sy
 
 status=0
 printf '%-18s %7s %9s %9s %12s %10s\n' client W goodput wasted calls/item drain_s >"$tmp/table"
-for w in 2000 20000; do
+for w in ${STEP_ONLY:+none} 2000 20000; do
+  [[ $w == none ]] && break
   start_endpoint --wcu "$w" --burst-seconds 1
   for c in "${clients[@]}"; do
     curl -sf -X POST "$url/reset" >/dev/null
@@ -84,7 +86,8 @@ for w in 2000 20000; do
     python3 - "$c" "$w" "$acc" "$rej" "$calls" "$secs" "$items" >>"$tmp/table" <<'PY'
 import sys
 c, w, acc, rej, calls, secs, items = sys.argv[1], float(sys.argv[2]), *map(float, sys.argv[3:])
-print(f"{c:<18} {int(w):>7} {acc / secs / w * 100:8.1f}% {rej / acc * 100:8.1f}% {calls / acc:12.3f} {secs:10.1f}"
+# The capacity of the run: W per second plus the bucket's one second of burst.
+print(f"{c:<18} {int(w):>7} {acc / (secs * w + w) * 100:8.1f}% {rej / acc * 100:8.1f}% {calls / acc:12.3f} {secs:10.1f}"
       + ("" if acc >= items else f"  (only {int(acc)} of {int(items)} accepted)"))
 PY
   done
