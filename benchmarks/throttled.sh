@@ -114,9 +114,13 @@ if command -v gnuplot >/dev/null; then
     echo "set output '$root/benchmarks/throttled.svg'"
     echo "set title 'Accepted items/s against a 2000 WCU table stepped to 1000 and back (1 KB = 1 WCU)'"
     echo "set xlabel 'seconds'; set ylabel 'accepted items/s'; set key bottom right; set yrange [0:3000]"
+    # The border behind the plots, and a capacity line unlike it: gnuplot's SVG terminal keeps
+    # adding to the last path while colour, width and dashes stay the same, so a black dashed
+    # capacity line drawn last took the border into its path (a stray diagonal to the corner).
+    echo "set border back"
     printf 'plot '
-    printf '%s, ' "${plot_args[@]}"
-    echo "'$tmp/$first.series' using 1:2 with lines dashtype 2 lc rgb 'black' title 'capacity'"
+    printf '%s, ' "'$tmp/$first.series' using 1:2 with lines lw 2 lc rgb '#a0a0a0' title 'capacity'"
+    (IFS=,; echo "${plot_args[*]}")
   } >"$tmp/plot.gp"
   gnuplot "$tmp/plot.gp" && echo "throttled.sh: wrote benchmarks/throttled.svg"
 else
