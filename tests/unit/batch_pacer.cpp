@@ -153,6 +153,7 @@ TEST_CASE("batch pacing: a capacity step down and back up; the rate follows with
   CAPTURE(up);
   CHECK(up >= 0);
   CHECK(up <= 150);
+  MESSAGE("calls to converge: " << down << " after the step down, " << up << " after the step up");
   // Over the first step, after the start: goodput >= 95 % of W.
   CHECK(sim.accepted_between(2, 10) >= 0.95 * 2000 * 8);
   // Wasted sends over the whole run, the unpaced start included: <= 5 %.
