@@ -10,6 +10,8 @@
 #include <dynasio/detail/validate.hpp>
 #include <dynasio/error.hpp>
 
+#include <cstdint>
+#include <cstring>
 #include <set>
 
 namespace dynasio::detail {
@@ -29,6 +31,15 @@ DYNASIO_DECL std::optional<std::size_t> invalid_utf8_at(std::string_view text) n
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   for (std::size_t i = 0; i < n;) {
+    // Most text is ASCII: eight bytes at a time while none has its high bit set.
+    if (n - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s + i, sizeof word);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const unsigned char c = s[i];
     if (c < 0x80) {
       ++i;
