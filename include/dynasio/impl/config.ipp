@@ -11,6 +11,7 @@
 #include <dynasio/detail/validate.hpp>
 #include <dynasio/error.hpp>
 
+#include <array>
 #include <cstdlib>
 #include <initializer_list>
 
@@ -66,8 +67,10 @@ DYNASIO_DECL client_config client_config::from_env(
 
   if (auto ca = env("AWS_CA_BUNDLE")) cfg.ca_file = *ca;
   const bool https = !cfg.endpoint.starts_with("http://");
-  for (const char* name : https ? std::initializer_list<const char*>{"HTTPS_PROXY", "https_proxy"}
-                                : std::initializer_list<const char*>{"HTTP_PROXY", "http_proxy"})
+  // Two named arrays: a ?: of two braced lists would leave the loop over a dead array.
+  static constexpr std::array<const char*, 2> https_proxy{"HTTPS_PROXY", "https_proxy"};
+  static constexpr std::array<const char*, 2> http_proxy{"HTTP_PROXY", "http_proxy"};
+  for (const char* name : https ? https_proxy : http_proxy)
     if (auto p = env(name); p && cfg.proxy.empty()) cfg.proxy = *p;
   for (const char* name : {"NO_PROXY", "no_proxy"})
     if (auto n = env(name); n && cfg.no_proxy.empty()) cfg.no_proxy = *n;
