@@ -11,6 +11,7 @@
 #include <dynasio/batch_error.hpp>
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/binary.hpp>
+#include <dynasio/call_metrics.hpp>
 #include <dynasio/client.hpp>
 #include <dynasio/config.hpp>
 #include <dynasio/credentials.hpp>

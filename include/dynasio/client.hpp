@@ -50,6 +50,10 @@ struct client_stats {
   std::uint64_t connections_opened = 0;
   /// Requests re-sent once on a fresh connection because a reused one had been closed.
   std::uint64_t stale_connection_retries = 0;
+  /// Read capacity units the replies reported (client_config::return_consumed_capacity).
+  double consumed_read_units = 0;
+  /// Write capacity units the replies reported (client_config::return_consumed_capacity).
+  double consumed_write_units = 0;
 };
 
 /**

@@ -20,6 +20,7 @@
 #include <dynasio/impl/call_fsm.ipp>
 #include <dynasio/impl/client.ipp>
 #include <dynasio/impl/config.ipp>
+#include <dynasio/impl/consumed_capacity.ipp>
 #include <dynasio/impl/credentials.ipp>
 #include <dynasio/impl/credentials_cache.ipp>
 #include <dynasio/impl/error.ipp>

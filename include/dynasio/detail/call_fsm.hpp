@@ -17,6 +17,7 @@
 #include <system_error>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -78,6 +79,9 @@ struct call_outcome {
   unsigned retries = 0;
   /// Of those, the ones after throttling.
   unsigned throttles = 0;
+  /// Capacity the reply's ConsumedCapacity reports (client_impl::run reads it; call_metrics).
+  std::optional<double> consumed_read_units{};
+  std::optional<double> consumed_write_units{};
 };
 
 /**
