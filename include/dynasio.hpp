@@ -19,7 +19,6 @@
 #include <dynasio/diagnostics.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/expression.hpp>
-#include <dynasio/failed_item.hpp>
 #include <dynasio/is_retryable.hpp>
 #include <dynasio/item_limits.hpp>
 #include <dynasio/log_level.hpp>

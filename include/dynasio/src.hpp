@@ -25,7 +25,7 @@
 #include <dynasio/impl/credentials_cache.ipp>
 #include <dynasio/impl/error.ipp>
 #include <dynasio/impl/expression.ipp>
-#include <dynasio/impl/failed_item.ipp>
+#include <dynasio/impl/error_item.ipp>
 #include <dynasio/impl/transport/http_conn.ipp>
 #include <dynasio/impl/is_retryable.ipp>
 #include <dynasio/impl/item_limits.ipp>
