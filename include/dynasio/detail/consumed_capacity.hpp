@@ -29,7 +29,7 @@ DYNASIO_DECL std::optional<std::string> with_return_consumed_capacity(std::strin
 
 /// The table a request body names: the first key of its `"RequestItems"` for BatchWriteItem
 /// and BatchGetItem, else its first `"TableName"` string; empty when it names none.
-DYNASIO_DECL std::string_view request_table(std::string_view operation, std::string_view body) noexcept;
+DYNASIO_DECL std::string_view request_table(std::string_view operation, std::string_view body);
 
 /// Read and write units of a reply's ConsumedCapacity.
 struct consumed_units {

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
 
 namespace dynasio::detail {
 
@@ -42,8 +43,12 @@ inline std::size_t skip_space(std::string_view s, std::size_t i) noexcept {
 // Where the string value of member `name` starts (after its opening quote), searching from the
 // start; npos when absent. Only a member name is followed by a colon then a string: item
 // attributes map to objects, and placeholder values are not followed by a colon.
-inline std::size_t string_member_at(std::string_view body, std::string_view quoted_name) noexcept {
-  for (std::size_t at = body.find(quoted_name); at != std::string_view::npos; at = body.find(quoted_name, at + 1)) {
+// Boyer-Moore-Horspool: quotes are dense in JSON, which a find() by first character pays for.
+inline std::size_t string_member_at(std::string_view body, std::string_view quoted_name) {
+  const std::boyer_moore_horspool_searcher searcher(quoted_name.begin(), quoted_name.end());
+  for (auto it = std::search(body.begin(), body.end(), searcher); it != body.end();
+       it = std::search(it + 1, body.end(), searcher)) {
+    const auto at = static_cast<std::size_t>(it - body.begin());
     std::size_t i = skip_space(body, at + quoted_name.size());
     if (i >= body.size() || body[i] != ':') continue;
     i = skip_space(body, i + 1);
@@ -60,7 +65,7 @@ inline std::string_view string_at(std::string_view body, std::size_t start) noex
 
 // A PartiQL request reads when its (first) statement is a SELECT: DynamoDB refuses batches and
 // transactions mixing reads and writes.
-inline bool statement_reads(std::string_view body) noexcept {
+inline bool statement_reads(std::string_view body) {
   std::string_view text = body.substr(std::min(body.size(), string_member_at(body, "\"Statement\"")));
   std::size_t i = 0;
   while (i < text.size() && (std::isspace(static_cast<unsigned char>(text[i])) || text[i] == '(')) ++i;
@@ -103,7 +108,7 @@ DYNASIO_DECL std::optional<std::string> with_return_consumed_capacity(std::strin
   return out;
 }
 
-DYNASIO_DECL std::string_view request_table(std::string_view operation, std::string_view body) noexcept {
+DYNASIO_DECL std::string_view request_table(std::string_view operation, std::string_view body) {
   // Batch bodies are keyed by table; looking for a TableName there would scan the whole body.
   if (operation == "BatchWriteItem" || operation == "BatchGetItem") {
     const std::size_t items = body.find("\"RequestItems\"");
