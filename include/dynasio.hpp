@@ -11,6 +11,7 @@
 #include <dynasio/batch_error.hpp>
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/binary.hpp>
+#include <dynasio/call_metrics.hpp>
 #include <dynasio/client.hpp>
 #include <dynasio/config.hpp>
 #include <dynasio/credentials.hpp>
@@ -18,7 +19,6 @@
 #include <dynasio/diagnostics.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/expression.hpp>
-#include <dynasio/failed_item.hpp>
 #include <dynasio/is_retryable.hpp>
 #include <dynasio/item_limits.hpp>
 #include <dynasio/log_level.hpp>

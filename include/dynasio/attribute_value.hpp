@@ -179,6 +179,8 @@ struct std::hash<dynasio::attribute_value> {
 
 #ifdef DYNASIO_HEADER_ONLY
 #include <dynasio/impl/attribute_value.ipp>
+// error::item() returns an item: defined where item is complete.
+#include <dynasio/impl/error_item.ipp>
 #endif
 
 #endif

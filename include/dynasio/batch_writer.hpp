@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct batch_metrics {
   std::size_t throttles = 0;
   /// Time from sending to the reply.
   std::chrono::microseconds latency{0};
+  /// Write capacity units the reply reports; nullopt unless client_config::return_consumed_capacity
+  /// asks for them.
+  std::optional<double> consumed_write_units{};
 };
 
 /// Counters of one batch writer.
@@ -60,6 +64,8 @@ struct batch_stats {
   double send_rate = 0;
   /// Times the pace was cut because the table did not take everything sent.
   std::uint64_t rate_cuts = 0;
+  /// Write capacity units the replies reported (client_config::return_consumed_capacity).
+  double consumed_write_units = 0;
 };
 
 /// Options of table::batch_writer().

@@ -50,6 +50,10 @@ struct client_stats {
   std::uint64_t connections_opened = 0;
   /// Requests re-sent once on a fresh connection because a reused one had been closed.
   std::uint64_t stale_connection_retries = 0;
+  /// Read capacity units the replies reported (client_config::return_consumed_capacity).
+  double consumed_read_units = 0;
+  /// Write capacity units the replies reported (client_config::return_consumed_capacity).
+  double consumed_write_units = 0;
 };
 
 /**
@@ -97,11 +101,13 @@ class client {
   /// A handle to the table `name`: item operations, queries, the batch writer.
   dynasio::table table(std::string name);
 
-  /// Creates a table with on-demand billing; returns when DynamoDB accepted the request
-  /// (the table is then usually CREATING: see wait_until_table_exists()).
+  /// Creates a table (on-demand billing unless `schema.billing`, indexes, deletion protection);
+  /// returns when DynamoDB accepted the request (the table is then usually CREATING: see
+  /// wait_until_table_exists()).
   DYNASIO_DECL boost::asio::awaitable<void> create_table(table_schema schema);
 
-  /// The table's key schema, status and item count. Throws service_errc::resource_not_found.
+  /// The table's schema (keys with their types, secondary indexes, billing, deletion
+  /// protection), status, item count and index statuses. Throws service_errc::resource_not_found.
   DYNASIO_DECL boost::asio::awaitable<table_description> describe_table(std::string name);
 
   /// Starts deleting the table (it is then DELETING: see wait_until_table_not_exists()).

@@ -5,9 +5,11 @@
 #ifndef DYNASIO_CONFIG_HPP
 #define DYNASIO_CONFIG_HPP
 
+#include <dynasio/call_metrics.hpp>
 #include <dynasio/credentials.hpp>
 #include <dynasio/detail/config.hpp>
 #include <dynasio/log_level.hpp>
+#include <dynasio/operations/return_values.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -100,6 +102,13 @@ struct client_config {
   std::string no_proxy{};
   /// Where log lines go; when empty, warnings and errors go to std::clog.
   std::function<void(log_level, std::string_view)> logger{};
+  /// Called once per call when it ends, successful or not (call_metrics); an exception it
+  /// throws is logged and swallowed.
+  std::function<void(const call_metrics&)> on_call{};
+  /// `ReturnConsumedCapacity` sent with every operation that takes it (item, query, scan,
+  /// batch, transaction and PartiQL operations) unless the request sets its own; `none` sends
+  /// nothing. The units reported feed call_metrics and client_stats.
+  dynasio::return_consumed_capacity return_consumed_capacity = dynasio::return_consumed_capacity::none;
 
   /**
    * @brief Reads the configuration the way the AWS SDKs do.

@@ -8,12 +8,17 @@
 #include <dynasio/detail/config.hpp>
 #include <dynasio/diagnostics.hpp>
 
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
 namespace dynasio {
+
+class attribute_value;
 
 /// Failures detected by the client itself (category "dynasio.client").
 enum class errc {
@@ -111,6 +116,16 @@ class error : public std::system_error {
 
   /// What DynamoDB or the client said about the failure.
   const dynasio::diagnostics& diagnostics() const noexcept { return diag_; }
+
+  /**
+   * @brief The item as it was when a write's condition failed.
+   * @details Set when a put_item(), update_item(), delete_item() or execute_statement() asked
+   * for it with `return_values_on_condition_check_failure = all_old` and the item existed: the
+   * `Item` of the `ConditionalCheckFailedException` (service_errc::conditional_check_failed).
+   * nullopt for any other error. A cancelled transaction's items are in
+   * transaction_canceled::reasons(). The result is a dynasio::item (attribute_value.hpp).
+   */
+  DYNASIO_DECL std::optional<std::map<std::string, attribute_value, std::less<>>> item() const;
 
  private:
   dynasio::diagnostics diag_;

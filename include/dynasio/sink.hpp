@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dynasio {
 
@@ -32,7 +33,7 @@ class sink_impl;
 enum class init_mode {
   /// Prepare nothing: the table must exist with the configured key schema (Pathway's "default").
   existing,
-  /// Create the table (on-demand billing) when it does not exist.
+  /// Create the table (on-demand billing unless sink_config::billing) when it does not exist.
   create_if_not_exists,
   /// Drop the table if it exists, then create it empty.
   replace,
@@ -58,6 +59,15 @@ struct sink_config {
   std::optional<key_attribute> sort_key;
   /// What open() does to the table.
   dynasio::init_mode init_mode = init_mode::existing;
+  /// Global secondary indexes of a table open() creates (create_if_not_exists, replace).
+  std::vector<secondary_index> global_secondary_indexes{};
+  /// Local secondary indexes of a table open() creates.
+  std::vector<secondary_index> local_secondary_indexes{};
+  /// Provisioned capacity of a table open() creates; nullopt: on-demand billing.
+  std::optional<provisioned_throughput> billing{};
+  /// `DeletionProtectionEnabled` on a table open() creates (a later replace then fails until
+  /// it is turned off).
+  bool deletion_protection = false;
   /// Shown in every log line and in stats(); the table name when empty.
   std::string name;
   /// Options of the batch writer behind commit() (key_names is set by the sink).
@@ -130,9 +140,10 @@ class sink {
   /**
    * @brief Prepares the table per `cfg.init_mode` and returns a sink writing to it.
    * @details `existing` requires the table; `create_if_not_exists` creates it when missing;
-   * `replace` deletes it (waiting until it is gone) and creates it. New tables use on-demand
-   * billing and are ACTIVE on return. An existing table must have exactly the configured key
-   * schema (names, HASH/RANGE roles and types).
+   * `replace` deletes it (waiting until it is gone) and creates it. New tables get the
+   * configured secondary indexes, billing (on-demand by default) and deletion protection, and
+   * are ACTIVE on return. An existing table must have exactly the configured key schema
+   * (names, HASH/RANGE roles and types); its indexes and billing are left as they are.
    * @throws dynasio::error: `errc::invalid_argument` for a malformed config,
    * `service_errc::resource_not_found` for a missing table in mode `existing`,
    * `errc::key_schema_mismatch` with both schemas in the message, `errc::waiter_timeout`, or

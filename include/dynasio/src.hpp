@@ -20,11 +20,12 @@
 #include <dynasio/impl/call_fsm.ipp>
 #include <dynasio/impl/client.ipp>
 #include <dynasio/impl/config.ipp>
+#include <dynasio/impl/consumed_capacity.ipp>
 #include <dynasio/impl/credentials.ipp>
 #include <dynasio/impl/credentials_cache.ipp>
 #include <dynasio/impl/error.ipp>
 #include <dynasio/impl/expression.ipp>
-#include <dynasio/impl/failed_item.ipp>
+#include <dynasio/impl/error_item.ipp>
 #include <dynasio/impl/transport/http_conn.ipp>
 #include <dynasio/impl/is_retryable.ipp>
 #include <dynasio/impl/item_limits.ipp>

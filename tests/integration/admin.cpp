@@ -3,6 +3,7 @@
 #include <dynasio/error.hpp>
 #include <dynasio/table.hpp>
 
+#include "describe_check.hpp"
 #include "integration.hpp"
 #include "run_coro.hpp"
 
@@ -35,6 +36,8 @@ asio::awaitable<void> indexes_billing_protection_ttl() {
   schema.deletion_protection = !test::server_is_dynalite();  // dynalite accepts it, then deletes anyway
   co_await db.create_table(schema);
   co_await db.wait_until_table_exists(name);
+  const table_description described = co_await db.describe_table(name);
+  test::check_described(described, schema);
 
   std::vector<std::string> names = co_await list_tables(db);
   CHECK(std::find(names.begin(), names.end(), name) != names.end());
@@ -81,7 +84,7 @@ asio::awaitable<void> indexes_billing_protection_ttl() {
 
 }  // namespace
 
-TEST_CASE("administration: GSI and LSI queries, provisioned billing, list_tables, TTL, deletion protection") {
+TEST_CASE("administration: GSI and LSI queries, describe_table of indexes and billing, list_tables, TTL, deletion protection") {
   test::run_coro(indexes_billing_protection_ttl(), std::chrono::minutes(3));
 }
 

@@ -6,6 +6,7 @@
 #include <dynasio/table.hpp>
 
 #include "change_stream.hpp"
+#include "describe_check.hpp"
 #include "integration.hpp"
 #include "run_coro.hpp"
 
@@ -135,7 +136,63 @@ asio::awaitable<void> init_modes_on_mismatching_tables(client& db) {
   CHECK_FALSE(d.schema.sort_key);
 }
 
+// create_if_not_exists and replace create the table with the configured indexes and billing.
+asio::awaitable<void> created_with_indexes_and_billing(client& db) {
+  const std::string name = test::unique_table_name("sink_schema");
+  sink_config c = cfg(name, {"id"}, n_key, init_mode::create_if_not_exists);
+  secondary_index by_status;
+  by_status.name = "by_status";
+  by_status.partition_key = {"status"};
+  by_status.sort_key = n_key;
+  by_status.projection = projection_type::keys_only;
+  c.global_secondary_indexes.push_back(by_status);
+  secondary_index by_price;
+  by_price.name = "by_price";
+  by_price.partition_key = {"id"};
+  by_price.sort_key = key_attribute{"price", key_type::N};
+  by_price.projection = projection_type::include;
+  by_price.non_key_attributes = {"status"};
+  c.local_secondary_indexes.push_back(by_price);
+  c.billing = provisioned_throughput{3, 4};
+  table_schema expected{name, {"id"}, n_key};
+  expected.global_secondary_indexes = c.global_secondary_indexes;
+  expected.local_secondary_indexes = c.local_secondary_indexes;
+  expected.billing = c.billing;
+  sink s = co_await sink::open(db, std::move(c));
+  test::check_described(co_await db.describe_table(name), expected);
+  for (int i = 0; i < 4; ++i) {
+    item row{{"id", "a"}, {"n", i}, {"status", i % 2 ? "open" : "shipped"}, {"price", 10 - i}};
+    co_await s.write(row, +1);
+  }
+  co_await s.commit();
+  query_options open;
+  open.index_name = "by_status";
+  open.key_condition = key_name("status") == "open";
+  CHECK((co_await db.table(name).query_all(open)).size() == 2);
+  co_await s.close();
+
+  // replace recreates it as now configured: another global index, on-demand billing.
+  sink_config r = cfg(name, {"id"}, n_key, init_mode::replace);
+  secondary_index by_owner;
+  by_owner.name = "by_owner";
+  by_owner.partition_key = {"owner", key_type::N};
+  r.global_secondary_indexes.push_back(by_owner);
+  table_schema replaced{name, {"id"}, n_key};
+  replaced.global_secondary_indexes = r.global_secondary_indexes;
+  sink again = co_await sink::open(db, std::move(r));
+  test::check_described(co_await db.describe_table(name), replaced);
+  CHECK(co_await count_items(db, name) == 0);
+  co_await again.close();
+  co_await db.delete_table(name);
+}
+
 }  // namespace
+
+TEST_CASE("sink create_if_not_exists and replace create the configured indexes and billing") {
+  asio::io_context ioc;
+  client db(ioc.get_executor(), test::integration_config());
+  run_coro(ioc, created_with_indexes_and_billing(db), std::chrono::minutes(3));
+}
 
 TEST_CASE("sink init modes against dynalite") {
   asio::io_context ioc;

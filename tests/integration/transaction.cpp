@@ -1,6 +1,5 @@
 #include <dynasio/client.hpp>
 #include <dynasio/error.hpp>
-#include <dynasio/failed_item.hpp>
 #include <dynasio/table.hpp>
 #include <dynasio/transaction.hpp>
 
@@ -126,7 +125,7 @@ asio::awaitable<void> idempotent_retry() {
   CHECK((co_await db.table(t).get_item(k))->at("n") == attribute_value(1));
 }
 
-asio::awaitable<void> condition_failed_item_on_put() {
+asio::awaitable<void> old_item_on_failed_put() {
   client db(co_await asio::this_coro::executor, test::integration_config());
   dynasio::table t = db.table(co_await test::shared_table(db, "tx", false));
   item old{{"pk", "cc-fail"}, {"v", "old"}};
@@ -140,7 +139,7 @@ asio::awaitable<void> condition_failed_item_on_put() {
     FAIL("a conditional put over an existing item succeeded");
   } catch (const error& e) {
     CHECK(e.code() == service_errc::conditional_check_failed);
-    std::optional<item> was = condition_failed_item(e);
+    std::optional<item> was = e.item();
     if (test::server_is_dynalite()) {
       MESSAGE("dynalite ignores ReturnValuesOnConditionCheckFailure: no item on the error");
       CHECK(!was);
@@ -169,5 +168,5 @@ TEST_CASE("transactions: a retry with the same client_request_token is applied o
 }
 
 TEST_CASE("return_values_on_condition_check_failure: the failed put's error carries the old item") {
-  test::run_coro(condition_failed_item_on_put());
+  test::run_coro(old_item_on_failed_put());
 }

@@ -18,6 +18,7 @@
 #include <system_error>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -85,6 +86,9 @@ struct call_outcome {
   unsigned throttles = 0;
   /// Throttling replies (retried or final) whose ThrottlingReasons name only hot key ranges.
   unsigned hot_key_throttles = 0;
+  /// Capacity the reply's ConsumedCapacity reports (client_impl::run reads it; call_metrics).
+  std::optional<double> consumed_read_units{};
+  std::optional<double> consumed_write_units{};
 };
 
 /**

@@ -15,6 +15,7 @@
 
 #include <boost/asio/ssl/context.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string_view>
 
@@ -39,6 +40,11 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
  private:
   friend struct access;
   friend class dynasio::client;
+
+  // Reads the outcome's consumed capacity, adds it to the totals and reports the call to
+  // on_call: the one place metrics come from, whatever the operation.
+  DYNASIO_DECL void account(std::string_view operation, std::string_view body, call_outcome& out,
+                            std::chrono::steady_clock::time_point started, std::string_view log_prefix);
 
   // The request head for one exchange of `body`, signed with `creds`.
   DYNASIO_DECL std::string request_head(std::string_view target, std::string_view body, const credentials& creds);

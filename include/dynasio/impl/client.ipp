@@ -7,6 +7,7 @@
 
 #include <dynasio/client.hpp>
 #include <dynasio/detail/client_impl.hpp>
+#include <dynasio/detail/consumed_capacity.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
 
@@ -113,6 +114,12 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
   const bool caller_throws = co_await asio::this_coro::throw_if_cancelled();
   co_await asio::this_coro::throw_if_cancelled(false);
 
+  const auto started = std::chrono::steady_clock::now();
+  std::string with_capacity;
+  if (auto patched = with_return_consumed_capacity(operation, body, cfg_.return_consumed_capacity)) {
+    with_capacity = std::move(*patched);
+    body = with_capacity;
+  }
   std::string target;
   target.reserve(18 + operation.size());
   target.append("DynamoDB_20120810.").append(operation);
@@ -200,8 +207,38 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
       }
       case call_action_kind::done:
         co_await asio::this_coro::throw_if_cancelled(caller_throws);
+        account(operation, body, fsm.outcome(), started, log_prefix);
         co_return std::move(fsm.outcome());
     }
+  }
+}
+
+DYNASIO_DECL void detail::client_impl::account(std::string_view operation, std::string_view body, call_outcome& out,
+                                               std::chrono::steady_clock::time_point started, std::string_view log_prefix) {
+  if (!out.ec) {
+    const consumed_units units = read_consumed_capacity(operation, body, out.reply);
+    out.consumed_read_units = units.read;
+    out.consumed_write_units = units.write;
+    stats_.consumed_read_units += units.read.value_or(0);
+    stats_.consumed_write_units += units.write.value_or(0);
+  }
+  if (!cfg_.on_call) return;
+  call_metrics m;
+  m.operation = operation;
+  m.table = request_table(operation, body);
+  m.attempts = out.attempts;
+  m.retries = out.retries;
+  m.throttles = out.throttles;
+  m.latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  m.error = out.ec;
+  m.consumed_read_units = out.consumed_read_units;
+  m.consumed_write_units = out.consumed_write_units;
+  try {
+    cfg_.on_call(m);
+  } catch (const std::exception& e) {
+    log(log_level::error, std::string("on_call threw: ") + e.what(), log_prefix);
+  } catch (...) {
+    log(log_level::error, "on_call threw", log_prefix);
   }
 }
 

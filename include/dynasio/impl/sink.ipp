@@ -105,7 +105,12 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
   }
   if (!found) {
     if (co_await sink_create(db, wanted)) {
-      access::log(db, log_level::info, "created table '" + name + "' [" + describe_keys(wanted) + "], on-demand billing");
+      std::string how = wanted.billing ? "provisioned billing (" + std::to_string(wanted.billing->read_capacity_units) + " read, " +
+                                             std::to_string(wanted.billing->write_capacity_units) + " write units)"
+                                       : std::string("on-demand billing");
+      const std::size_t indexes = wanted.global_secondary_indexes.size() + wanted.local_secondary_indexes.size();
+      if (indexes != 0) how += ", " + std::to_string(indexes) + " secondary index(es)";
+      access::log(db, log_level::info, "created table '" + name + "' [" + describe_keys(wanted) + "], " + how);
       co_await db.wait_until_table_exists(name, cfg.table_wait_timeout);
       co_return;
     }
@@ -229,6 +234,10 @@ DYNASIO_DECL boost::asio::awaitable<sink> sink::open(client& db, sink_config cfg
   if (cfg.sort_key && (cfg.sort_key->name.empty() || cfg.sort_key->name == cfg.partition_key.name))
     throw error(errc::invalid_argument, who + ": sort_key name is empty or equal to the partition key's");
   table_schema wanted{cfg.table_name, cfg.partition_key, cfg.sort_key};
+  wanted.global_secondary_indexes = cfg.global_secondary_indexes;
+  wanted.local_secondary_indexes = cfg.local_secondary_indexes;
+  wanted.billing = cfg.billing;
+  wanted.deletion_protection = cfg.deletion_protection;
   // The same client (one pool, one token bucket), whose every line, the batch writer's and the
   // client's included, starts with the sink's name.
   client own = detail::access::with_log_prefix(db, who);

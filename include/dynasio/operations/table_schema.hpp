@@ -6,6 +6,8 @@
 #define DYNASIO_OPERATIONS_TABLE_SCHEMA_HPP
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,9 +67,9 @@ struct table_schema {
   key_attribute partition_key{};
   /// Sort (RANGE) key, when the table has one.
   std::optional<key_attribute> sort_key{};
-  /// `GlobalSecondaryIndexes` (create_table() only; describe_table() leaves it empty).
+  /// `GlobalSecondaryIndexes`: key schema and projection of each.
   std::vector<secondary_index> global_secondary_indexes{};
-  /// `LocalSecondaryIndexes` (create_table() only).
+  /// `LocalSecondaryIndexes`: key schema and projection of each.
   std::vector<secondary_index> local_secondary_indexes{};
   /// `BillingMode` `PROVISIONED` with this `ProvisionedThroughput`; nullopt: `PAY_PER_REQUEST`.
   std::optional<provisioned_throughput> billing{};
@@ -83,6 +85,9 @@ struct table_description {
   std::string status{};
   /// DynamoDB's approximate item count (updated about every six hours by AWS).
   std::int64_t item_count = 0;
+  /// `IndexStatus` of each global secondary index by name: `CREATING`, `UPDATING`,
+  /// `DELETING` or `ACTIVE` (local indexes have none: they live and die with the table).
+  std::map<std::string, std::string, std::less<>> index_status{};
 };
 
 }  // namespace dynasio

@@ -33,7 +33,7 @@ struct update_options {
   /// What to return; update_item() returns it when not `none`.
   dynasio::return_values return_values = dynasio::return_values::none;
   /// `ReturnValuesOnConditionCheckFailure`: `all_old` makes a failed condition's error carry
-  /// the item as it was (read it with condition_failed_item()).
+  /// the item as it was (read it with error::item()).
   dynasio::return_values_on_condition_check_failure return_values_on_condition_check_failure =
       dynasio::return_values_on_condition_check_failure::none;
 };

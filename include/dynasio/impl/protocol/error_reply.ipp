@@ -68,7 +68,7 @@ DYNASIO_DECL error_info parse_error_reply(const reply_view& reply, const credent
     if (m) d.message = std::string(*m);
     redact(d.message, creds);
     // The structured part of an error (a transaction's CancellationReasons, the old item of a
-    // failed condition) rides along for transaction_canceled and condition_failed_item().
+    // failed condition) rides along for transaction_canceled and error::item().
     if (o.contains("CancellationReasons") || o.contains("Item")) {
       d.details = std::string(reply.body);
       redact(d.details, creds);

@@ -65,6 +65,23 @@ inline std::string_view string_member(const boost::json::object& o, std::string_
   return v.get_string();
 }
 
+inline projection_type parse_projection_type(std::string_view t) {
+  if (t == "ALL") return projection_type::all;
+  if (t == "KEYS_ONLY") return projection_type::keys_only;
+  if (t == "INCLUDE") return projection_type::include;
+  throw error(errc::protocol_error, "DescribeTable: unknown ProjectionType '" + std::string(t) + "'");
+}
+
+// An optional member: nullptr when absent, a protocol_error when of another JSON kind.
+inline const boost::json::value* optional_member(const boost::json::object& o, std::string_view key,
+                                                 boost::json::kind kind) {
+  auto it = o.find(key);
+  if (it == o.end()) return nullptr;
+  const bool ok = kind == boost::json::kind::int64 ? it->value().is_number() : it->value().kind() == kind;
+  if (!ok) throw error(errc::protocol_error, "DescribeTable: " + std::string(key) + " has an unexpected type");
+  return &it->value();
+}
+
 DYNASIO_DECL table_description parse_table_description(const boost::json::object& reply) {
   const auto& t = as_object_in(member(reply, "Table", "DescribeTable"), "Table");
   table_description d;
@@ -78,13 +95,55 @@ DYNASIO_DECL table_description parse_table_description(const boost::json::object
     }
     throw error(errc::protocol_error, "DescribeTable: key attribute '" + std::string(name) + "' has no definition");
   };
-  for (const auto& k : array_member(t, "KeySchema")) {
-    const auto& o = as_object_in(k, "a key schema element");
-    std::string name(string_member(o, "AttributeName"));
-    key_attribute attr{name, type_of(name)};
-    if (string_member(o, "KeyType") == "HASH") d.schema.partition_key = attr;
-    else d.schema.sort_key = attr;
+  auto read_keys = [&](const boost::json::object& holder, key_attribute& partition, std::optional<key_attribute>& sort) {
+    for (const auto& k : array_member(holder, "KeySchema")) {
+      const auto& o = as_object_in(k, "a key schema element");
+      std::string name(string_member(o, "AttributeName"));
+      key_attribute attr{name, type_of(name)};
+      if (string_member(o, "KeyType") == "HASH") partition = attr;
+      else sort = attr;
+    }
+  };
+  read_keys(t, d.schema.partition_key, d.schema.sort_key);
+  auto read_indexes = [&](std::string_view field, std::vector<secondary_index>& out, bool global) {
+    const auto* list = optional_member(t, field, boost::json::kind::array);
+    if (!list) return;
+    for (const auto& v : list->get_array()) {
+      const auto& o = as_object_in(v, field);
+      secondary_index ix;
+      ix.name = std::string(string_member(o, "IndexName"));
+      read_keys(o, ix.partition_key, ix.sort_key);
+      const auto& projection = as_object_in(member(o, "Projection", "DescribeTable"), "Projection");
+      ix.projection = parse_projection_type(string_member(projection, "ProjectionType"));
+      if (const auto* names = optional_member(projection, "NonKeyAttributes", boost::json::kind::array))
+        for (const auto& n : names->get_array()) {
+          if (!n.is_string()) throw error(errc::protocol_error, "DescribeTable: NonKeyAttributes holds a non-string");
+          ix.non_key_attributes.emplace_back(n.get_string());
+        }
+      if (global)
+        if (const auto* status = optional_member(o, "IndexStatus", boost::json::kind::string))
+          d.index_status[ix.name] = std::string(status->get_string());
+      out.push_back(std::move(ix));
+    }
+  };
+  read_indexes("GlobalSecondaryIndexes", d.schema.global_secondary_indexes, true);
+  read_indexes("LocalSecondaryIndexes", d.schema.local_secondary_indexes, false);
+  // Without a BillingModeSummary (a table never switched modes) billing is provisioned; on-demand
+  // tables report a ProvisionedThroughput of zeros.
+  std::optional<std::string_view> mode;
+  if (const auto* summary = optional_member(t, "BillingModeSummary", boost::json::kind::object))
+    if (const auto* m = optional_member(summary->get_object(), "BillingMode", boost::json::kind::string))
+      mode = m->get_string();
+  if (const auto* pt = optional_member(t, "ProvisionedThroughput", boost::json::kind::object)) {
+    const auto units = [&](std::string_view key) -> std::int64_t {
+      const auto* n = optional_member(pt->get_object(), key, boost::json::kind::int64);
+      return n ? n->to_number<std::int64_t>() : 0;
+    };
+    provisioned_throughput p{units("ReadCapacityUnits"), units("WriteCapacityUnits")};
+    if (mode ? *mode == "PROVISIONED" : p.read_capacity_units > 0) d.schema.billing = p;
   }
+  if (const auto* dp = optional_member(t, "DeletionProtectionEnabled", boost::json::kind::bool_))
+    d.schema.deletion_protection = dp->get_bool();
   return d;
 }
 
