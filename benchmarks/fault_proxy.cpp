@@ -137,13 +137,12 @@ class proxy {
     beast::flat_buffer in;
     upstream up{tcp::socket(ex_), {}};
     for (;;) {
-      request req;
       http::request_parser<http::string_body> parser;
       parser.body_limit(32u * 1024u * 1024u);
       auto [ec, n] = co_await http::async_read(client, in, parser, asio::as_tuple(asio::use_awaitable));
       (void)n;
       if (ec) co_return;
-      req = parser.release();
+      request req = parser.release();
       const bool keep_alive = req.keep_alive();
       std::optional<response> res;
       if (req.method() == http::verb::get && req.target() == "/faults") {
@@ -158,7 +157,7 @@ class proxy {
         }
         if (f && *f >= throttle_pte && *f <= http503) {
           res = error_reply(*f, req.version());
-        } else if (!f && cfg_.unprocessed_share > 0 && req[ "X-Amz-Target"] == "DynamoDB_20120810.BatchWriteItem") {
+        } else if (!f && cfg_.unprocessed_share > 0 && req["X-Amz-Target"] == "DynamoDB_20120810.BatchWriteItem") {
           res = co_await batch_write(up, std::move(req));
         } else {
           res = co_await forward(up, std::move(req));
