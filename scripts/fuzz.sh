@@ -4,18 +4,23 @@
 #   scripts/fuzz.sh [SECONDS]  each target for SECONDS (default 300); what it finds is kept in
 #                              build/fuzz/corpus/TARGET, so later runs go on from there
 #   scripts/fuzz.sh --short    about 60 s in all, from the seeds alone: the run of scripts/test.sh
+#   scripts/fuzz.sh --runs N   each target for N inputs, however long that takes (corpus kept as above)
 # Prints runs, executions/s and coverage per target; exits 1 if any target found a crash (its
 # input is in build/fuzz/artifacts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(reply number json_roundtrip sigv4_request sink_step)
+targets=(reply number json_roundtrip sigv4_request sink_step batch_fsm)
 short=0
 per=${1:-300}
+runs=100000000
 if [[ $per == --short ]]; then
   short=1
   per=$((60 / ${#targets[@]}))
+elif [[ $per == --runs ]]; then
+  runs=${2:-}
+  per=0  # libFuzzer: no time limit
 fi
-[[ $per =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS|--short]" >&2; exit 2; }
+[[ $per =~ ^[0-9]+$ && $runs =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS|--short|--runs N]" >&2; exit 2; }
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "${DYNASIO_JOBS:-$(nproc)}" >/dev/null
@@ -33,7 +38,7 @@ for t in "${targets[@]}"; do
   log=$out/logs/$t.log
   result=clean
   # Bounded by time and by runs, whichever comes first; one process, no forks.
-  "$out/tests/fuzz/fuzz_$t" "$corpus" "tests/fuzz/corpus/$t" -max_total_time="$per" -runs=100000000 \
+  "$out/tests/fuzz/fuzz_$t" "$corpus" "tests/fuzz/corpus/$t" -max_total_time="$per" -runs="$runs" \
     -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 -artifact_prefix="$out/artifacts/$t-" \
     >"$log" 2>&1 || { result="FAILED (see $log)"; status=1; }
   ((short)) && rm -rf "$corpus"

@@ -26,6 +26,9 @@ for preset in dev asan-ubsan; do
   ctest --preset "$preset" -j 2 || status=1
 done
 stop_dynalite
+# The fault soak at 50 000 writes: its own dynalite behind bench_fault_proxy (benchmarks/soak.sh).
+echo "test.sh: benchmarks/soak.sh 50000"
+benchmarks/soak.sh 50000 || status=1
 start_ddblocal
 for preset in dev asan-ubsan; do
   echo "test.sh: ctest --preset $preset (DynamoDB Local)"

@@ -1,6 +1,8 @@
 #ifndef DYNASIO_TESTS_RUN_CORO_HPP
 #define DYNASIO_TESTS_RUN_CORO_HPP
 
+#include "secret_guard.hpp"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -16,6 +18,7 @@ namespace dynasio::test {
 /// Runs an awaitable on its own io_context and returns its result, rethrowing its exception.
 /// A test that does not finish within `deadline` fails instead of hanging the suite; it returns
 /// as soon as the coroutine is done, whatever servers are still listening on the io_context.
+/// An exception holding a guarded secret (secret_guard.hpp) fails the test too.
 template <class T>
 T run_coro(boost::asio::io_context& ioc, boost::asio::awaitable<T> op,
            std::chrono::steady_clock::duration deadline = std::chrono::seconds(60)) {
@@ -41,7 +44,10 @@ T run_coro(boost::asio::io_context& ioc, boost::asio::awaitable<T> op,
     ioc.stop();
     throw std::runtime_error("run_coro: the coroutine did not finish before its deadline");
   }
-  if (error) std::rethrow_exception(error);
+  if (error) {
+    check_no_secret_in(error);
+    std::rethrow_exception(error);
+  }
   if constexpr (!std::is_void_v<T>) return std::move(*result);
 }
 

@@ -45,7 +45,8 @@ using test::stop_when_done;
 
 namespace {
 
-const credentials test_creds{"AKIDFAULTS0001", "SECRETNEEDLE/fault+Tests0123456789abcdefKEY", ""};
+// The guarded secret key (tests/common/secret_guard.hpp): a test fails if it leaks.
+const credentials test_creds{"AKIDFAULTS0001", std::string(test::guarded_secret_key), ""};
 
 // Log lines the client wrote, kept for assertions.
 struct log_lines {
@@ -61,7 +62,9 @@ client_config fast_config(const fake_endpoint& ep, std::shared_ptr<log_lines> lo
   c.retry.max_delay = 30ms;
   c.connect_timeout = 2s;
   c.request_timeout = 2s;
-  if (log) c.logger = [log](log_level, std::string_view line) { log->lines.emplace_back(line); };
+  c.logger = test::guarded_logger([log](log_level, std::string_view line) {
+    if (log) log->lines.emplace_back(line);
+  });
   return c;
 }
 
@@ -315,9 +318,9 @@ asio::awaitable<void> cancel_during_backoff(fake_endpoint& ep) {
   client_config cfg = fast_config(ep);
   cfg.retry.base_delay = 5s;
   cfg.retry.max_delay = 5s;
-  cfg.logger = [retrying](log_level, std::string_view line) {
+  cfg.logger = test::guarded_logger([retrying](log_level, std::string_view line) {
     if (line.find("retrying in") != std::string_view::npos) retrying->cancel();
-  };
+  });
   client db(ex, cfg);
   std::optional<error> thrown;
   auto winner = co_await (call_keeping_error(db, thrown) || retrying->async_wait(asio::as_tuple(asio::use_awaitable)));
