@@ -71,11 +71,8 @@ std::uint64_t count_write_requests(std::string_view s) {
         if (depth > 0) --depth;
         expect_key = false;
         break;
-      case ',':
-        expect_key = depth >= 1 && depth <= target_depth && is_object[depth - 1];
-        break;
-      default:
-        break;
+      case ',': expect_key = depth >= 1 && depth <= target_depth && is_object[depth - 1]; break;
+      default: break;
     }
   }
   return count;
@@ -138,8 +135,7 @@ struct server {
       auto& msg = parser.get();
       bool keep_alive = msg.keep_alive();
       const std::string* reply = &unknown;
-      if (msg.method() == http::verb::post &&
-          msg["X-Amz-Target"] == "DynamoDB_20120810.BatchWriteItem") {
+      if (msg.method() == http::verb::post && msg["X-Amz-Target"] == "DynamoDB_20120810.BatchWriteItem") {
         ++requests;
         items += count_write_requests(msg.body());
         reply = keep_alive ? &batch_ok : &batch_ok_close;
@@ -147,9 +143,8 @@ struct server {
         ++requests;
         reply = keep_alive ? &empty_ok : &empty_ok_close;
       } else if (msg.method() == http::verb::get && msg.target() == "/stats") {
-        stats = make_response(200,
-                              "{\"requests\":" + std::to_string(requests) + ",\"items\":" + std::to_string(items) + "}",
-                              keep_alive);
+        stats = make_response(
+            200, "{\"requests\":" + std::to_string(requests) + ",\"items\":" + std::to_string(items) + "}", keep_alive);
         reply = &stats;
       } else if (msg.method() == http::verb::post && msg.target() == "/reset") {
         requests = 0;
@@ -197,14 +192,10 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     bool ok = i + 1 < argc;
-    if (arg == "--any-target")
-      ok = any_target = true;
-    else if (ok && arg == "--port")
-      ok = parse_number(argv[++i], port) && port <= 65535;
-    else if (ok && arg == "--duration-limit")
-      ok = parse_number(argv[++i], duration_limit);
-    else
-      ok = false;
+    if (arg == "--any-target") ok = any_target = true;
+    else if (ok && arg == "--port") ok = parse_number(argv[++i], port) && port <= 65535;
+    else if (ok && arg == "--duration-limit") ok = parse_number(argv[++i], duration_limit);
+    else ok = false;
     if (!ok) {
       std::cerr << "usage: " << argv[0] << " [--port P] [--duration-limit SECONDS] [--any-target]\n";
       return 2;

@@ -52,7 +52,8 @@ int main() {
   asio::io_context ioc;
   auto cache = std::make_shared<dynasio::detail::credentials_cache>(
       ioc.get_executor(), dynasio::credentials_provider("bench", [] { return far_future(); }),
-      dynasio::credentials_refresh_config{}, dynasio::detail::credentials_cache::clock_function{}, dynasio::log_function{});
+      dynasio::credentials_refresh_config{}, dynasio::detail::credentials_cache::clock_function{},
+      dynasio::log_function{});
   double awaited = 0;
   asio::co_spawn(ioc, await_loop(cache, awaited), asio::detached);
   ioc.run();

@@ -45,7 +45,17 @@ using asio::ip::tcp;
 
 namespace {
 
-enum fault : std::size_t { reset_before, throttle_pte, throttling, http500, http503, reset_after, delay, bad_crc, fault_kinds };
+enum fault : std::size_t {
+  reset_before,
+  throttle_pte,
+  throttling,
+  http500,
+  http503,
+  reset_after,
+  delay,
+  bad_crc,
+  fault_kinds
+};
 constexpr std::array<std::string_view, fault_kinds> fault_names = {
     "reset_before", "throttle_pte", "throttling", "http500", "http503", "reset_after", "delay", "bad_crc"};
 
@@ -101,22 +111,26 @@ response json_reply(http::status status, std::string body, unsigned version) {
 response error_reply(fault kind, unsigned version) {
   switch (kind) {
     case throttle_pte:
-      return json_reply(http::status::bad_request,
-                        R"J({"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",)J"
-                        R"J("message":"The level of configured provisioned throughput for the table was exceeded (fault proxy)"})J",
-                        version);
+      return json_reply(
+          http::status::bad_request,
+          R"J({"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",)J"
+          R"J("message":"The level of configured provisioned throughput for the table was exceeded (fault proxy)"})J",
+          version);
     case throttling:
-      return json_reply(http::status::bad_request,
-                        R"J({"__type":"com.amazon.coral.availability#ThrottlingException","message":"Rate exceeded (fault proxy)"})J",
-                        version);
+      return json_reply(
+          http::status::bad_request,
+          R"J({"__type":"com.amazon.coral.availability#ThrottlingException","message":"Rate exceeded (fault proxy)"})J",
+          version);
     case http500:
-      return json_reply(http::status::internal_server_error,
-                        R"J({"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"Internal server error (fault proxy)"})J",
-                        version);
+      return json_reply(
+          http::status::internal_server_error,
+          R"J({"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"Internal server error (fault proxy)"})J",
+          version);
     default:
-      return json_reply(http::status::service_unavailable,
-                        R"J({"__type":"com.amazon.coral.availability#ServiceUnavailableException","message":"Service unavailable (fault proxy)"})J",
-                        version);
+      return json_reply(
+          http::status::service_unavailable,
+          R"J({"__type":"com.amazon.coral.availability#ServiceUnavailableException","message":"Service unavailable (fault proxy)"})J",
+          version);
   }
 }
 
@@ -253,7 +267,8 @@ class proxy {
     }
     // floor(share * n + u): on average exactly `share` of the requests, even for small calls.
     const double u = std::uniform_real_distribution<double>(0, 1)(rng_);
-    const std::size_t held = std::min(all.size(), static_cast<std::size_t>(cfg_.unprocessed_share * static_cast<double>(all.size()) + u));
+    const std::size_t held =
+        std::min(all.size(), static_cast<std::size_t>(cfg_.unprocessed_share * static_cast<double>(all.size()) + u));
     if (held == 0) co_return co_await forward(up, std::move(req));
     std::shuffle(all.begin(), all.end(), rng_);
     std::map<std::string, std::vector<std::size_t>> held_at;
@@ -360,9 +375,10 @@ int main(int argc, char** argv) {
   } catch (const std::exception&) {
   }
   if (!s) {
-    std::cerr << "usage: bench_fault_proxy --upstream HOST:PORT [--port P] [--all-faults RATE] [--fault KIND=RATE]...\n"
-                 "         [--unprocessed SHARE] [--delay-ms MS] [--seed N] [--duration-limit SECONDS]\n"
-                 "kinds: reset_before throttle_pte throttling http500 http503 reset_after delay bad_crc (rates sum <= 1)\n";
+    std::cerr
+        << "usage: bench_fault_proxy --upstream HOST:PORT [--port P] [--all-faults RATE] [--fault KIND=RATE]...\n"
+           "         [--unprocessed SHARE] [--delay-ms MS] [--seed N] [--duration-limit SECONDS]\n"
+           "kinds: reset_before throttle_pte throttling http500 http503 reset_after delay bad_crc (rates sum <= 1)\n";
     return 2;
   }
   asio::io_context ioc(1);

@@ -21,8 +21,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -406,8 +406,7 @@ int main(int argc, char** argv) {
             << "), batch writer unprocessed re-sent=" << tw.batch.unprocessed_resent
             << ", sink retries=" << sw.stats.retries << ", log warnings=" << warnings << '\n';
   std::printf("soak: time=%.1f s (%.0f writes/s)\n", seconds, static_cast<double>(o->writes) / seconds);
-  const bool ok = ct.lost + ct.stale + ct.duplicated + cs.lost + cs.stale + cs.duplicated == 0 &&
-                  tw.batch.failed == 0;
+  const bool ok = ct.lost + ct.stale + ct.duplicated + cs.lost + cs.stale + cs.duplicated == 0 && tw.batch.failed == 0;
   for (auto [name, c] : {std::pair{"soak_table", ct}, std::pair{"soak_stream", cs}})
     std::cout << "soak: " << name << ": expected=" << c.expected << " scanned=" << c.scanned << " lost=" << c.lost
               << " stale=" << c.stale << " duplicated=" << c.duplicated << '\n';

@@ -121,10 +121,11 @@ struct server {
       ++throttled_calls;
       rejected += left;
       slice_rejected += left;
-      return {400,
-              R"({"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",)"
-              R"("message":"The level of configured provisioned throughput for the table was exceeded.",)"
-              R"("ThrottlingReasons":[{"reason":"TableWriteProvisionedThroughputExceeded","resource":"arn:aws:dynamodb:local:0:table/bench"}]})"};
+      return {
+          400,
+          R"({"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",)"
+          R"("message":"The level of configured provisioned throughput for the table was exceeded.",)"
+          R"("ThrottlingReasons":[{"reason":"TableWriteProvisionedThroughputExceeded","resource":"arn:aws:dynamodb:local:0:table/bench"}]})"};
     }
     accepted += took;
     rejected += left;
@@ -163,11 +164,11 @@ struct server {
         auto [status, body] = batch_write(msg.body());
         reply = make_response(status, body, keep_alive);
       } else if (msg.method() == http::verb::get && msg.target() == "/stats") {
-        reply = make_response(200,
-                              "{\"calls\":" + std::to_string(calls) + ",\"throttled_calls\":" +
-                                  std::to_string(throttled_calls) + ",\"accepted\":" + std::to_string(accepted) +
-                                  ",\"rejected\":" + std::to_string(rejected) + "}",
-                              keep_alive);
+        reply = make_response(
+            200,
+            "{\"calls\":" + std::to_string(calls) + ",\"throttled_calls\":" + std::to_string(throttled_calls) +
+                ",\"accepted\":" + std::to_string(accepted) + ",\"rejected\":" + std::to_string(rejected) + "}",
+            keep_alive);
       } else if (msg.method() == http::verb::post && msg.target() == "/reset") {
         calls = throttled_calls = accepted = rejected = slice_accepted = slice_rejected = 0;
         running = false;
@@ -220,8 +221,7 @@ int main(int argc, char** argv) {
           srv.bucket.steps.emplace_back(std::stod(step.substr(0, colon)), std::stod(step.substr(colon + 1)));
           pos = comma + 1;
         }
-      } else
-        throw std::invalid_argument(arg);
+      } else throw std::invalid_argument(arg);
     }
     if (argc % 2 == 0) throw std::invalid_argument("odd arguments");
   } catch (const std::exception&) {

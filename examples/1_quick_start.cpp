@@ -51,7 +51,9 @@ asio::awaitable<void> co_main() {
 
   // Items are built from plain values: strings are S, numbers N, sets SS/NS/BS.
   for (int id = 1; id <= 5; ++id) {
-    dynasio::item order{{"customer", "ada"}, {"order_id", id}, {"qty", id * 2},
+    dynasio::item order{{"customer", "ada"},
+                        {"order_id", id},
+                        {"qty", id * 2},
                         {"tags", dynasio::string_set{"new", id % 2 ? "odd" : "even"}}};
     co_await orders.put_item(order);
   }

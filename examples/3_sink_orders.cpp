@@ -38,7 +38,7 @@ asio::awaitable<void> co_main() {
   cfg.table_name = "example_orders";
   cfg.partition_key = {"order_id", dynasio::key_type::S};
   cfg.init_mode = dynasio::init_mode::create_if_not_exists;  // Pathway's "create_if_not_exists"
-  cfg.name = "orders-mirror";                                 // shown in logs and stats
+  cfg.name = "orders-mirror";                                // shown in logs and stats
   dynasio::sink sink = co_await dynasio::sink::open(db, std::move(cfg));
 
   std::map<std::string, order> live;  // the orders the stream says exist right now

@@ -52,7 +52,8 @@ asio::awaitable<void> co_main() {
   batch.push_back(dynasio::statement{"INSERT INTO \"" + name + "\" VALUE {'stream': ?, 'seq': ?}", {"clicks", 1}});
   batch.push_back(dynasio::statement{"INSERT INTO \"" + name + "\" VALUE {'stream': ?, 'seq': ?}", {"clicks", 9999}});
   for (const dynasio::statement_result& r : co_await dynasio::batch_execute_statement(db, batch))
-    std::cout << (r.ok() ? std::string("inserted") : r.error->code) << '\n';  // DuplicateItem, then inserted (DuplicateItem again on a second run)
+    std::cout << (r.ok() ? std::string("inserted") : r.error->code)
+              << '\n';  // DuplicateItem, then inserted (DuplicateItem again on a second run)
 
   // The whole table, one page at a time.
   dynasio::pager pages = events.scan_pages();

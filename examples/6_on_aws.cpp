@@ -24,7 +24,8 @@ namespace asio = boost::asio;
 asio::awaitable<void> co_main() {
   dynasio::client_config cfg = dynasio::client_config::from_env();
   std::cout << "region " << cfg.region << ", credentials from "
-            << (cfg.credentials_provider ? cfg.credentials_provider.name() : std::string("static environment keys")) << '\n';
+            << (cfg.credentials_provider ? cfg.credentials_provider.name() : std::string("static environment keys"))
+            << '\n';
   // Log which provider answered and every refresh problem (default: warnings to std::clog).
   cfg.logger = [](dynasio::log_level level, std::string_view line) {
     if (level >= dynasio::log_level::info) std::clog << "dynasio: " << line << '\n';

@@ -25,10 +25,10 @@
 #include <dynasio/number.hpp>
 #include <dynasio/pager.hpp>
 #include <dynasio/sets.hpp>
-#include <dynasio/table.hpp>
 #include <dynasio/sigv4/signer.hpp>
 #include <dynasio/sink.hpp>
 #include <dynasio/statement.hpp>
+#include <dynasio/table.hpp>
 #include <dynasio/transaction.hpp>
 #include <dynasio/update_expression.hpp>
 

@@ -29,7 +29,8 @@ DYNASIO_DECL boost::asio::awaitable<void> update_time_to_live(client db, std::st
                                                               bool enabled);
 
 inline boost::asio::awaitable<std::vector<std::string>> client::list_tables() { return dynasio::list_tables(*this); }
-inline boost::asio::awaitable<void> client::update_time_to_live(std::string table, std::string attribute, bool enabled) {
+inline boost::asio::awaitable<void> client::update_time_to_live(std::string table, std::string attribute,
+                                                                bool enabled) {
   return dynasio::update_time_to_live(*this, std::move(table), std::move(attribute), enabled);
 }
 

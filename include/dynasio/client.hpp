@@ -93,7 +93,8 @@ class client {
    * @throws dynasio::error with a service_errc for DynamoDB errors (after retries for the
    * retryable ones), errc::timeout, a network error code, or errc::protocol_error.
    */
-  DYNASIO_DECL boost::asio::awaitable<boost::json::object> call(std::string_view operation, boost::json::object request);
+  DYNASIO_DECL boost::asio::awaitable<boost::json::object> call(std::string_view operation,
+                                                                boost::json::object request);
 
   /// call() with an already serialized JSON body (the batch writer's path: no DOM built).
   DYNASIO_DECL boost::asio::awaitable<boost::json::object> call_raw(std::string_view operation, std::string body);
@@ -150,15 +151,15 @@ class client {
   }
 
   /// Polls describe_table() until the table is gone; errc::waiter_timeout after `timeout`.
-  boost::asio::awaitable<void> wait_until_table_not_exists(std::string name,
-                                                           std::chrono::milliseconds timeout = std::chrono::minutes(5)) {
+  boost::asio::awaitable<void> wait_until_table_not_exists(
+      std::string name, std::chrono::milliseconds timeout = std::chrono::minutes(5)) {
     return wait_for_table(std::move(name), false, timeout);
   }
 
  private:
   friend struct detail::access;
   DYNASIO_DECL boost::asio::awaitable<void> wait_for_table(std::string name, bool want_exists,
-                                                          std::chrono::milliseconds timeout);
+                                                           std::chrono::milliseconds timeout);
 
   std::shared_ptr<detail::client_impl> impl_;
   // Starts every line this handle logs (the sink's name); copies made from it keep it.

@@ -12,8 +12,8 @@
 #include <dynasio/operations/return_values.hpp>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstddef>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 #include <string>
@@ -138,7 +138,6 @@ inline client_config client_config::from_env() {
 }
 
 }  // namespace dynasio
-
 
 #ifdef DYNASIO_HEADER_ONLY
 #include <dynasio/impl/config.ipp>

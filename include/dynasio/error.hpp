@@ -92,9 +92,7 @@ DYNASIO_DECL const std::error_category& service_category() noexcept;
 /// Makes an error code of the client category.
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), client_category()}; }
 /// Makes an error code of the service category.
-inline std::error_code make_error_code(service_errc e) noexcept {
-  return {static_cast<int>(e), service_category()};
-}
+inline std::error_code make_error_code(service_errc e) noexcept { return {static_cast<int>(e), service_category()}; }
 
 /// Maps an AWS error type (with or without its `namespace#` prefix) to a service_errc.
 DYNASIO_DECL service_errc service_errc_from_type(std::string_view aws_type) noexcept;

@@ -38,10 +38,10 @@ class condition {
   /// @cond internal
   struct node {
     enum class kind { compare, between, begins_with, exists, not_exists, and_, or_, not_ } k;
-    std::string op;                     // for compare: = <> < <= > >=
-    std::vector<path_element> path;     // for leaves
+    std::string op;                  // for compare: = <> < <= > >=
+    std::vector<path_element> path;  // for leaves
     std::vector<attribute_value> values;
-    std::vector<condition> children;    // for and/or/not
+    std::vector<condition> children;  // for and/or/not
   };
   explicit condition(node n) : n_(std::make_shared<const node>(std::move(n))) {}
   const node& root() const noexcept { return *n_; }

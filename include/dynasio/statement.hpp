@@ -89,20 +89,20 @@ struct statement_result {
  * (e.g. a parameter count that does not match the `?`s); conditional_check_failed, ...
  */
 DYNASIO_DECL boost::asio::awaitable<statement_page> execute_statement(client db, std::string statement,
-                                                                     std::vector<attribute_value> parameters,
-                                                                     statement_options opts);
+                                                                      std::vector<attribute_value> parameters,
+                                                                      statement_options opts);
 /// execute_statement() with default options.
 DYNASIO_DECL boost::asio::awaitable<statement_page> execute_statement(client db, std::string statement,
-                                                                     std::vector<attribute_value> parameters);
+                                                                      std::vector<attribute_value> parameters);
 
 /// execute_statement() following `NextToken` to the end: every item, in order. Memory grows
 /// with the result; use execute_statement() page by page for large ones.
 DYNASIO_DECL boost::asio::awaitable<std::vector<item>> execute_statement_all(client db, std::string statement,
-                                                                            std::vector<attribute_value> parameters,
-                                                                            statement_options opts);
+                                                                             std::vector<attribute_value> parameters,
+                                                                             statement_options opts);
 /// execute_statement_all() with default options.
 DYNASIO_DECL boost::asio::awaitable<std::vector<item>> execute_statement_all(client db, std::string statement,
-                                                                            std::vector<attribute_value> parameters);
+                                                                             std::vector<attribute_value> parameters);
 
 /**
  * @brief BatchExecuteStatement: up to 25 statements, all reads or all writes, each succeeding
@@ -111,12 +111,13 @@ DYNASIO_DECL boost::asio::awaitable<std::vector<item>> execute_statement_all(cli
  * @throws dynasio::error for a batch refused as a whole (errc::invalid_argument before sending:
  * none or more than 25 statements, an empty or too long statement).
  */
-DYNASIO_DECL boost::asio::awaitable<std::vector<statement_result>> batch_execute_statement(client db,
-                                                                                          std::vector<statement> statements);
+DYNASIO_DECL boost::asio::awaitable<std::vector<statement_result>> batch_execute_statement(
+    client db, std::vector<statement> statements);
 
 namespace detail {
 /// The ExecuteStatement body (validated first).
-DYNASIO_DECL std::string execute_statement_body(const std::string& statement, const std::vector<attribute_value>& parameters,
+DYNASIO_DECL std::string execute_statement_body(const std::string& statement,
+                                                const std::vector<attribute_value>& parameters,
                                                 const statement_options& opts);
 /// The BatchExecuteStatement body (validated first).
 DYNASIO_DECL std::string batch_execute_statement_body(const std::vector<dynasio::statement>& statements);
@@ -138,8 +139,8 @@ inline boost::asio::awaitable<std::vector<item>> client::execute_statement_all(s
                                                                                statement_options opts) {
   return dynasio::execute_statement_all(*this, std::move(statement), std::move(parameters), std::move(opts));
 }
-inline boost::asio::awaitable<std::vector<item>> client::execute_statement_all(std::string statement,
-                                                                               std::vector<attribute_value> parameters) {
+inline boost::asio::awaitable<std::vector<item>> client::execute_statement_all(
+    std::string statement, std::vector<attribute_value> parameters) {
   return dynasio::execute_statement_all(*this, std::move(statement), std::move(parameters));
 }
 inline boost::asio::awaitable<std::vector<statement_result>> client::batch_execute_statement(

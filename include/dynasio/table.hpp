@@ -73,7 +73,9 @@ class table {
   /// DeleteItem: removes the item; returns it when opts.return_values is all_old.
   DYNASIO_DECL boost::asio::awaitable<std::optional<item>> delete_item(key key, delete_options opts);
   /// delete_item() with default options.
-  boost::asio::awaitable<std::optional<item>> delete_item(key key) { return delete_item(std::move(key), delete_options()); }
+  boost::asio::awaitable<std::optional<item>> delete_item(key key) {
+    return delete_item(std::move(key), delete_options());
+  }
 
   /// Query: one page.
   DYNASIO_DECL boost::asio::awaitable<page> query(query_options opts);
@@ -105,10 +107,12 @@ class table {
   /// BatchGetItem in chunks of 100 keys, re-requesting UnprocessedKeys with backoff until
   /// every key is answered. Items come back in no particular order; missing keys are absent.
   DYNASIO_DECL boost::asio::awaitable<std::vector<item>> batch_get_item(std::vector<key> keys,
-                                                                       bool consistent_read = false);
+                                                                        bool consistent_read = false);
 
   /// A batch writer for this table (see batch_writer).
-  dynasio::batch_writer batch_writer(batch_options opts = {}) { return dynasio::batch_writer(db_, name_, std::move(opts)); }
+  dynasio::batch_writer batch_writer(batch_options opts = {}) {
+    return dynasio::batch_writer(db_, name_, std::move(opts));
+  }
 
  private:
   // Validates a key before sending; may learn which attribute is the sort key (see .ipp).

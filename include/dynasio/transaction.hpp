@@ -196,19 +196,19 @@ class transaction_canceled : public error {
  * service_errc::unknown for a token reused with other actions).
  */
 DYNASIO_DECL boost::asio::awaitable<transact_write_result> transact_write_items(client db,
-                                                                               std::vector<transact_write> actions,
-                                                                               transact_write_options opts);
+                                                                                std::vector<transact_write> actions,
+                                                                                transact_write_options opts);
 /// transact_write_items() with default options.
 DYNASIO_DECL boost::asio::awaitable<transact_write_result> transact_write_items(client db,
-                                                                               std::vector<transact_write> actions);
+                                                                                std::vector<transact_write> actions);
 
 /**
  * @brief TransactGetItems: reads up to 100 items as one consistent snapshot.
  * @returns One entry per get, in order; nullopt where no item has that key.
  * @throws transaction_canceled when a concurrent transaction conflicted.
  */
-DYNASIO_DECL boost::asio::awaitable<std::vector<std::optional<item>>> transact_get_items(client db,
-                                                                                        std::vector<transact_get> gets);
+DYNASIO_DECL boost::asio::awaitable<std::vector<std::optional<item>>> transact_get_items(
+    client db, std::vector<transact_get> gets);
 
 inline boost::asio::awaitable<transact_write_result> client::transact_write_items(std::vector<transact_write> actions,
                                                                                   transact_write_options opts) {
@@ -217,7 +217,8 @@ inline boost::asio::awaitable<transact_write_result> client::transact_write_item
 inline boost::asio::awaitable<transact_write_result> client::transact_write_items(std::vector<transact_write> actions) {
   return dynasio::transact_write_items(*this, std::move(actions));
 }
-inline boost::asio::awaitable<std::vector<std::optional<item>>> client::transact_get_items(std::vector<transact_get> gets) {
+inline boost::asio::awaitable<std::vector<std::optional<item>>> client::transact_get_items(
+    std::vector<transact_get> gets) {
   return dynasio::transact_get_items(*this, std::move(gets));
 }
 

@@ -41,8 +41,9 @@ class operand {
   operand(const attribute_path& p) : operand(node{node::kind::path, {}, p.elements(), {}}) {}
   /// A literal value.
   template <class T>
-    requires(std::is_constructible_v<attribute_value, T> && !std::is_same_v<std::remove_cvref_t<T>, operand>)
-  operand(T&& v) : operand(node{node::kind::value, attribute_value(std::forward<T>(v)), {}, {}}) {}
+  requires(std::is_constructible_v<attribute_value, T> && !std::is_same_v<std::remove_cvref_t<T>, operand>)
+      operand(T&& v)
+      : operand(node{node::kind::value, attribute_value(std::forward<T>(v)), {}, {}}) {}
 
  private:
   std::shared_ptr<const node> n_;

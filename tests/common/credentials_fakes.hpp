@@ -4,10 +4,12 @@
 // Handlers that make a fake_endpoint behave like IMDS, a container credentials endpoint or STS,
 // plus the environment map and temp files the provider tests inject.
 
-#include "fake_endpoint.hpp"
-
 #include <dynasio/credentials.hpp>
 #include <dynasio/detail/timestamp.hpp>
+
+#include "fake_endpoint.hpp"
+
+#include <unistd.h>
 
 #include <chrono>
 #include <deque>
@@ -17,7 +19,6 @@
 #include <memory>
 #include <set>
 #include <string>
-#include <unistd.h>
 
 namespace dynasio::test {
 
@@ -105,7 +106,9 @@ struct fake_imds {
         if (put_status != 200) return with(put_status, "");
         current_token = "imds-token-" + std::to_string(++token_serial);
         e.body = current_token;
-        if (send_ttl) e.headers.emplace_back("x-aws-ec2-metadata-token-ttl-seconds", r.headers.at("x-aws-ec2-metadata-token-ttl-seconds"));
+        if (send_ttl)
+          e.headers.emplace_back("x-aws-ec2-metadata-token-ttl-seconds",
+                                 r.headers.at("x-aws-ec2-metadata-token-ttl-seconds"));
         return e;
       }
       auto tok = r.headers.find("x-aws-ec2-metadata-token");
@@ -116,7 +119,8 @@ struct fake_imds {
         current_token.clear();
         return with(401, "");
       }
-      if (r.path == "/latest/meta-data/iam/security-credentials/") return role.empty() ? with(404, "") : with(200, role + "\n");
+      if (r.path == "/latest/meta-data/iam/security-credentials/")
+        return role.empty() ? with(404, "") : with(200, role + "\n");
       if (r.path == "/latest/meta-data/iam/security-credentials/" + role) {
         std::string doc = docs.empty() ? "" : docs.front();
         if (docs.size() > 1) docs.pop_front();
@@ -187,20 +191,24 @@ inline std::map<std::string, std::string> form_params(std::string_view body) {
 }
 
 /// An STS success reply with fractional-second Expiration.
-inline std::string sts_success(std::string_view action, const std::string& akid, std::chrono::system_clock::time_point exp) {
+inline std::string sts_success(std::string_view action, const std::string& akid,
+                               std::chrono::system_clock::time_point exp) {
   const std::string ts = detail::format_timestamp(std::chrono::time_point_cast<std::chrono::seconds>(exp));
-  return "<" + std::string(action) + "Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><" + std::string(action) +
-         "Result><Credentials><AccessKeyId>" + akid + "</AccessKeyId><SecretAccessKey>secret-" + akid +
-         "</SecretAccessKey><SessionToken>token-" + akid + "</SessionToken><Expiration>" + ts.substr(0, ts.size() - 1) +
+  return "<" + std::string(action) + "Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><" +
+         std::string(action) + "Result><Credentials><AccessKeyId>" + akid + "</AccessKeyId><SecretAccessKey>secret-" +
+         akid + "</SecretAccessKey><SessionToken>token-" + akid + "</SessionToken><Expiration>" +
+         ts.substr(0, ts.size() - 1) +
          ".123Z</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROA:s</AssumedRoleId>"
-         "<Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn></AssumedRoleUser></" + std::string(action) +
-         "Result><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></" + std::string(action) + "Response>";
+         "<Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn></AssumedRoleUser></" +
+         std::string(action) + "Result><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></" +
+         std::string(action) + "Response>";
 }
 
 /// An STS error reply.
 inline exchange sts_error(unsigned status, std::string_view code, std::string_view message) {
-  return fake_imds::with(status, "<ErrorResponse><Error><Type>Sender</Type><Code>" + std::string(code) + "</Code><Message>" +
-                                     std::string(message) + "</Message></Error><RequestId>err-1</RequestId></ErrorResponse>");
+  return fake_imds::with(status, "<ErrorResponse><Error><Type>Sender</Type><Code>" + std::string(code) +
+                                     "</Code><Message>" + std::string(message) +
+                                     "</Message></Error><RequestId>err-1</RequestId></ErrorResponse>");
 }
 
 }  // namespace dynasio::test

@@ -150,7 +150,8 @@ struct state {
 inline bool is_disconnect(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
          ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
-         ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor || ec == asio::ssl::error::stream_truncated;
+         ec == asio::error::broken_pipe || ec == asio::error::bad_descriptor ||
+         ec == asio::ssl::error::stream_truncated;
 }
 
 inline recorded_request record(const http::request<http::string_body>& msg, std::size_t connection_index) {
@@ -170,8 +171,8 @@ inline recorded_request record(const http::request<http::string_body>& msg, std:
   return r;
 }
 
-inline http::response<http::string_body> make_reply(const exchange& step, const recorded_request& req,
-                                                    bool keep_alive, state& st) {
+inline http::response<http::string_body> make_reply(const exchange& step, const recorded_request& req, bool keep_alive,
+                                                    state& st) {
   http::response<http::string_body> res;
   res.version(11);
   res.result(step.status);
@@ -190,10 +191,8 @@ inline http::response<http::string_body> make_reply(const exchange& step, const 
     res.body() = step.body;
   }
   std::uint32_t crc = crc32_of(res.body());
-  if (step.act == exchange::action::wrong_crc)
-    res.set("x-amz-crc32", std::to_string(crc ^ 0x5a5a5a5au));
-  else if (step.add_crc32)
-    res.set("x-amz-crc32", std::to_string(crc));
+  if (step.act == exchange::action::wrong_crc) res.set("x-amz-crc32", std::to_string(crc ^ 0x5a5a5a5au));
+  else if (step.add_crc32) res.set("x-amz-crc32", std::to_string(crc));
   for (const auto& [name, value] : step.headers) res.set(name, value);
   res.keep_alive(keep_alive);
   res.prepare_payload();
@@ -264,15 +263,10 @@ class session : public session_base, public std::enable_shared_from_this<session
       }
       switch (step.act) {
         case exchange::action::close_before_read:
-        case exchange::action::close_after_read:
-          shutdown();
-          co_return;
-        case exchange::action::no_reply_hang:
-          co_await hang();
-          co_return;
+        case exchange::action::close_after_read: shutdown(); co_return;
+        case exchange::action::no_reply_hang: co_await hang(); co_return;
         case exchange::action::reply:
-        case exchange::action::wrong_crc:
-          break;
+        case exchange::action::wrong_crc: break;
       }
       bool keep_alive = step.keep_alive && msg.keep_alive();
       auto res = make_reply(step, req, keep_alive, *st_);

@@ -96,8 +96,9 @@ inline std::string fake_request_id() {
 /// with an x-amzn-RequestId header. A type that already contains '#' is used as given.
 inline exchange aws_error(unsigned status, std::string_view type, std::string_view message) {
   boost::json::object obj;
-  std::string full_type =
-      type.find('#') == std::string_view::npos ? "com.amazonaws.dynamodb.v20120810#" + std::string(type) : std::string(type);
+  std::string full_type = type.find('#') == std::string_view::npos
+                              ? "com.amazonaws.dynamodb.v20120810#" + std::string(type)
+                              : std::string(type);
   obj["__type"] = full_type;
   obj["message"] = message;
   exchange e;

@@ -85,9 +85,11 @@ class fake_proxy {
     in.consume(n);
     st->heads.push_back(head);
     const bool tunnel = head.starts_with("CONNECT ");
-    if (!st->required_auth.empty() && head.find("Proxy-Authorization: " + st->required_auth + "\r\n") == std::string::npos) {
-      const std::string no = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n"
-                             "Content-Length: 0\r\nConnection: close\r\n\r\n";
+    if (!st->required_auth.empty() &&
+        head.find("Proxy-Authorization: " + st->required_auth + "\r\n") == std::string::npos) {
+      const std::string no =
+          "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n"
+          "Content-Length: 0\r\nConnection: close\r\n\r\n";
       co_await asio::async_write(*client, asio::buffer(no), tuple);
       co_return;
     }

@@ -74,11 +74,12 @@ class fake_tls_endpoint : public fake_endpoint {
   static fake_endpoint_options options(server_cert cert, std::string url_host, std::vector<std::string>& names) {
     const test_pki& pki = test_certs();
     auto ctx = make_server_tls_context(cert == server_cert::localhost ? pki.localhost : pki.wrong_host);
-    SSL_CTX_set_tlsext_servername_callback(ctx->native_handle(), +[](SSL* ssl, int*, void* arg) -> int {
-      const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-      static_cast<std::vector<std::string>*>(arg)->push_back(name ? name : "");
-      return SSL_TLSEXT_ERR_OK;
-    });
+    SSL_CTX_set_tlsext_servername_callback(
+        ctx->native_handle(), +[](SSL* ssl, int*, void* arg) -> int {
+          const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+          static_cast<std::vector<std::string>*>(arg)->push_back(name ? name : "");
+          return SSL_TLSEXT_ERR_OK;
+        });
     SSL_CTX_set_tlsext_servername_arg(ctx->native_handle(), &names);
     return {std::move(ctx), std::move(url_host)};
   }

@@ -1,9 +1,9 @@
 #ifndef DYNASIO_TESTS_INTEGRATION_HPP
 #define DYNASIO_TESTS_INTEGRATION_HPP
 
-#include "secret_guard.hpp"
-
 #include <dynasio/config.hpp>
+
+#include "secret_guard.hpp"
 
 #include <atomic>
 #include <chrono>

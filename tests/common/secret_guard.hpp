@@ -62,8 +62,8 @@ inline void check_no_secret_in(const std::exception_ptr& e) {
   } catch (const dynasio::error& err) {
     check_no_secret("exception message", err.what());
     const auto& d = err.diagnostics();
-    for (std::string_view field : {std::string_view(d.type), std::string_view(d.message), std::string_view(d.request_id),
-                                   std::string_view(d.details)})
+    for (std::string_view field : {std::string_view(d.type), std::string_view(d.message),
+                                   std::string_view(d.request_id), std::string_view(d.details)})
       check_no_secret("diagnostics()", field);
   } catch (const std::exception& err) {
     check_no_secret("exception message", err.what());

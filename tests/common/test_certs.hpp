@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -18,7 +19,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 
 namespace dynasio::test {
 
@@ -86,8 +86,8 @@ inline x509_ptr make_cert(EVP_PKEY* key, const char* common_name, long serial, X
   check(X509_gmtime_adj(X509_getm_notAfter(x), 7L * 24 * 3600) != nullptr, "X509_gmtime_adj");
   check(X509_set_pubkey(x, key) == 1, "X509_set_pubkey");
   X509_NAME* name = X509_get_subject_name(x);
-  check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("dynasio tests"),
-                                   -1, -1, 0) == 1,
+  check(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("dynasio tests"), -1,
+                                   -1, 0) == 1,
         "X509_NAME_add_entry_by_txt");
   check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name), -1,
                                    -1, 0) == 1,
@@ -136,8 +136,7 @@ inline test_pki make_test_pki() {
   pkey_ptr ca_key = make_key();
   x509_ptr ca = make_cert(ca_key.get(), "dynasio test CA", 1, nullptr, ca_key.get(), nullptr);
   pkey_ptr local_key = make_key();
-  x509_ptr local =
-      make_cert(local_key.get(), "localhost", 2, ca.get(), ca_key.get(), "IP:127.0.0.1,DNS:localhost");
+  x509_ptr local = make_cert(local_key.get(), "localhost", 2, ca.get(), ca_key.get(), "IP:127.0.0.1,DNS:localhost");
   pkey_ptr wrong_key = make_key();
   x509_ptr wrong = make_cert(wrong_key.get(), "wrong.example", 3, ca.get(), ca_key.get(), "DNS:wrong.example");
   return {to_pem(ca.get(), ca_key.get()), to_pem(local.get(), local_key.get()), to_pem(wrong.get(), wrong_key.get())};

@@ -23,8 +23,8 @@ using namespace dynasio;
 using namespace dynasio::detail;
 using namespace std::chrono_literals;
 
-#define CHECK_OR_TRAP(cond) \
-  do {                      \
+#define CHECK_OR_TRAP(cond)        \
+  do {                             \
     if (!(cond)) __builtin_trap(); \
   } while (0)
 

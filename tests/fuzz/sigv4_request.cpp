@@ -1,6 +1,6 @@
 // Raw request text (the SigV4 test-suite format): parsed, written back and parsed again it is
-// the same request (unless a header value ends in CR, which text cannot keep); signed, it yields a canonical request starting with its method, the same
-// every time; malformed text throws dynasio::error only.
+// the same request (unless a header value ends in CR, which text cannot keep); signed, it yields a canonical request
+// starting with its method, the same every time; malformed text throws dynasio::error only.
 #include <dynasio/error.hpp>
 #include <dynasio/sigv4/detail/request_text.hpp>
 #include <dynasio/sigv4/signer.hpp>
@@ -11,8 +11,8 @@
 
 namespace {
 
-#define CHECK(cond) \
-  do {              \
+#define CHECK(cond)                \
+  do {                             \
     if (!(cond)) __builtin_trap(); \
   } while (0)
 

@@ -84,7 +84,9 @@ asio::awaitable<void> indexes_billing_protection_ttl() {
 
 }  // namespace
 
-TEST_CASE("administration: GSI and LSI queries, describe_table of indexes and billing, list_tables, TTL, deletion protection") {
+TEST_CASE(
+    "administration: GSI and LSI queries, describe_table of indexes and billing, list_tables, TTL, deletion "
+    "protection") {
   test::run_coro(indexes_billing_protection_ttl(), std::chrono::minutes(3));
 }
 
@@ -96,17 +98,21 @@ TEST_CASE("create_table refuses a bad schema before sending") {
   ix.name = "ix";
   ix.partition_key = {"pk"};
   lsi_without_sort.local_secondary_indexes.push_back(ix);
-  CHECK_THROWS_WITH_AS(test::run_coro(ioc, db.create_table(lsi_without_sort)),
-                       doctest::Contains("local_secondary_indexes[0]: a local index has the table's partition key and a sort key"), error);
+  CHECK_THROWS_WITH_AS(
+      test::run_coro(ioc, db.create_table(lsi_without_sort)),
+      doctest::Contains("local_secondary_indexes[0]: a local index has the table's partition key and a sort key"),
+      error);
   table_schema clash{"tbl", {"pk"}, std::nullopt};
   secondary_index g;
   g.name = "g";
   g.partition_key = {"pk", key_type::N};
   clash.global_secondary_indexes.push_back(g);
-  CHECK_THROWS_WITH_AS(test::run_coro(ioc, db.create_table(clash)), doctest::Contains("key attribute 'pk' is given two types"), error);
+  CHECK_THROWS_WITH_AS(test::run_coro(ioc, db.create_table(clash)),
+                       doctest::Contains("key attribute 'pk' is given two types"), error);
   table_schema zero{"tbl", {"pk"}, std::nullopt};
   zero.billing = provisioned_throughput{0, 1};
   CHECK_THROWS_WITH_AS(test::run_coro(ioc, db.create_table(zero)), doctest::Contains("must be at least 1"), error);
-  CHECK_THROWS_WITH_AS(test::run_coro(ioc, update_time_to_live(db, "tbl", "", true)), doctest::Contains("attribute is empty"), error);
+  CHECK_THROWS_WITH_AS(test::run_coro(ioc, update_time_to_live(db, "tbl", "", true)),
+                       doctest::Contains("attribute is empty"), error);
   CHECK(db.stats().requests == 0);
 }

@@ -103,20 +103,23 @@ std::size_t stress_ops() {
 
 }  // namespace
 
-TEST_CASE("batch_writer (dynalite): 100 000 puts and deletes with overwrite_by_pkeys end in the last-writer-wins state") {
+TEST_CASE(
+    "batch_writer (dynalite): 100 000 puts and deletes with overwrite_by_pkeys end in the last-writer-wins state") {
   asio::io_context ioc;
   client db(ioc.get_executor(), test::integration_config());
   mixed_stream s{stress_ops(), 2000};
   batch_options opts;
   opts.overwrite_by_pkeys = {"pk", "sk"};
   opts.max_in_flight = 8;
-  auto got = run_coro(ioc, stream_then_scan(db, test::unique_table_name("batch-stress"), s, opts), std::chrono::minutes(5));
+  auto got =
+      run_coro(ioc, stream_then_scan(db, test::unique_table_name("batch-stress"), s, opts), std::chrono::minutes(5));
   MESSAGE("ops: ", s.ops, ", rows: ", got.size());
   CHECK(got.size() == s.want.size());
   CHECK(got == s.want);
 }
 
-TEST_CASE("batch_writer (dynalite): without overwrite_by_pkeys, repeated keys go in later calls and the last one wins") {
+TEST_CASE(
+    "batch_writer (dynalite): without overwrite_by_pkeys, repeated keys go in later calls and the last one wins") {
   asio::io_context ioc;
   client db(ioc.get_executor(), test::integration_config());
   mixed_stream s{3000, 40};

@@ -45,7 +45,8 @@ client_config recording_config(const std::shared_ptr<call_log>& log, return_cons
 }
 
 // The one call made since `from`, which must be `operation` on `table` and succeed.
-const seen_call& only_call(const call_log& log, std::size_t from, const std::string& operation, const std::string& table) {
+const seen_call& only_call(const call_log& log, std::size_t from, const std::string& operation,
+                           const std::string& table) {
   REQUIRE(log.size() == from + 1);
   const seen_call& c = log.back();
   CHECK(c.operation == operation);
@@ -226,7 +227,8 @@ asio::awaitable<void> index_writes_cost_more() {
   REQUIRE(put.write);
   if (test::server_is_dynalite()) {
     // AWS: a put writes the table and every global index the item projects into, each at least one unit.
-    MESSAGE("dynalite charges no write units for global secondary indexes (a put to a table with a GSI reports 1, AWS 2)");
+    MESSAGE(
+        "dynalite charges no write units for global secondary indexes (a put to a table with a GSI reports 1, AWS 2)");
     CHECK(*put.write == 1.0);
   } else {
     CHECK(*put.write == 2.0);

@@ -165,7 +165,8 @@ TEST_CASE("scan and pager options are checked before sending") {
   scan_options bad_segment;
   bad_segment.total_segments = 4;
   bad_segment.segment = 4;
-  CHECK_THROWS_WITH_AS(t.scan_pages(bad_segment), doctest::Contains("segment must be 0 to total_segments - 1 (3), not 4"), error);
+  CHECK_THROWS_WITH_AS(t.scan_pages(bad_segment),
+                       doctest::Contains("segment must be 0 to total_segments - 1 (3), not 4"), error);
   scan_options lonely;
   lonely.segment = 1;
   CHECK_THROWS_WITH_AS(t.scan_pages(lonely), doctest::Contains("segment needs total_segments"), error);

@@ -119,7 +119,8 @@ asio::awaitable<void> init_modes_on_mismatching_tables(client& db) {
   for (init_mode mode : {init_mode::existing, init_mode::create_if_not_exists}) {
     sink_config c7 = cfg(name, {"pk"}, n_key, mode);
     std::string wrong_name = co_await open_refusal(db, std::move(c7), code);
-    CHECK(contains(wrong_name, "has key schema [HASH id (S), RANGE n (N)] but [HASH pk (S), RANGE n (N)] is configured"));
+    CHECK(
+        contains(wrong_name, "has key schema [HASH id (S), RANGE n (N)] but [HASH pk (S), RANGE n (N)] is configured"));
     sink_config c8 = cfg(name, {"id"}, key_attribute{"n", key_type::S}, mode);
     std::string wrong_type = co_await open_refusal(db, std::move(c8), code);
     CHECK(contains(wrong_type, "[HASH id (S), RANGE n (N)] but [HASH id (S), RANGE n (S)]"));
@@ -250,9 +251,12 @@ asio::awaitable<void> bad_rows_are_refused(client& db) {
   sink s = co_await sink::open(db, std::move(c12));
   const std::vector<std::pair<item, std::string>> bad{
       {{{"n", 1}}, "partition key column 'id' is missing"},
-      {{{"id", true}, {"n", 1}}, "'id': One or more parameter values were invalid: key attribute id must be of type S, N or B, not BOOL"},
+      {{{"id", true}, {"n", 1}},
+       "'id': One or more parameter values were invalid: key attribute id must be of type S, N or B, not BOOL"},
       {{{"id", nullptr}, {"n", 1}}, "not NULL"},
-      {{{"id", "a"}, {"n", item{{"x", 1}}}}, "sort key column 'n': One or more parameter values were invalid: key attribute n must be of type S, N or B, not M"},
+      {{{"id", "a"}, {"n", item{{"x", 1}}}},
+       "sort key column 'n': One or more parameter values were invalid: key attribute n must be of type S, N or B, not "
+       "M"},
       {{{"id", "a"}, {"n", list{1}}}, "not L"},
       {{{"id", string_set{"a"}}, {"n", 1}}, "not SS"},
       {{{"id", ""}, {"n", 1}}, "cannot contain an empty string value"},
@@ -312,4 +316,3 @@ TEST_CASE("sink refuses bad rows before sending anything") {
   client db(ioc.get_executor(), test::integration_config());
   run_coro(ioc, bad_rows_are_refused(db));
 }
-

@@ -76,7 +76,8 @@ asio::awaitable<void> bad_parameter() {
   }
   // Refused before sending.
   std::vector<attribute_value> none;
-  CHECK_THROWS_WITH_AS(co_await execute_statement(db, "", none), doctest::Contains("execute_statement: the statement is empty"), error);
+  CHECK_THROWS_WITH_AS(co_await execute_statement(db, "", none),
+                       doctest::Contains("execute_statement: the statement is empty"), error);
 }
 
 asio::awaitable<void> batch_with_one_failure() {

@@ -115,4 +115,6 @@ asio::awaitable<void> queries_and_pages() {
 
 TEST_CASE("table against dynalite: put, get, update, delete with conditions") { test::run_coro(item_operations()); }
 
-TEST_CASE("table against dynalite: query and scan across pages, batch_get_item") { test::run_coro(queries_and_pages()); }
+TEST_CASE("table against dynalite: query and scan across pages, batch_get_item") {
+  test::run_coro(queries_and_pages());
+}

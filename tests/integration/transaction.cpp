@@ -72,7 +72,8 @@ asio::awaitable<void> canceled_with_reasons() {
   std::vector<transact_write> actions;
   actions.push_back(transact_write::put(t, {{"pk", "cancel-new"}, {"qty", 1}}));
   actions.push_back(transact_write::condition_check(t, {{"pk", "cancel-held"}}, positive));
-  actions.push_back(transact_write::put(t, {{"pk", "cancel-taken"}, {"owner", "me"}}, attribute_not_exists(attr("pk"))));
+  actions.push_back(
+      transact_write::put(t, {{"pk", "cancel-taken"}, {"owner", "me"}}, attribute_not_exists(attr("pk"))));
   try {
     co_await transact_write_items(db, actions);
     FAIL("a transaction with two false conditions was applied");

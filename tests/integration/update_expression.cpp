@@ -57,7 +57,8 @@ asio::awaitable<void> every_action() {
 
   // if_not_exists keeps what is there; a false condition changes nothing.
   update_options again;
-  again.update = update_expression().set(attr("seen"), if_not_exists(attr("seen"), 99)).set(attr("qty"), attr("qty") - 1);
+  again.update =
+      update_expression().set(attr("seen"), if_not_exists(attr("seen"), 99)).set(attr("qty"), attr("qty") - 1);
   again.condition = attr("status") == "closed";
   CHECK_THROWS_AS(co_await t.update_item(k, again), error);
   again.condition = attr("status") == "open";

@@ -2,11 +2,11 @@
 #include <dynasio/client.hpp>
 #include <dynasio/table.hpp>
 
-#include <doctest/doctest.h>
-
 #include "integration.hpp"
 #include "random_items.hpp"
 #include "run_coro.hpp"
+
+#include <doctest/doctest.h>
 
 #include <limits>
 

@@ -92,7 +92,8 @@ TEST_CASE("numbers compare and hash by value") {
 
 TEST_CASE("numbers follow DynamoDB's range and precision with the service's wording") {
   const std::string nan_msg = "The parameter cannot be converted to a numeric value: ";
-  for (const char* bad : {"", "-", ".", "abc", "1e", "1e+", "--1", "+1", " 1", "1 ", "0x10", "1.2.3", "NaN", "Infinity"})
+  for (const char* bad :
+       {"", "-", ".", "abc", "1e", "1e+", "--1", "+1", " 1", "1 ", "0x10", "1.2.3", "NaN", "Infinity"})
     CHECK(error_message([&] { number n(bad); }, errc::invalid_number) == nan_msg + bad);
   CHECK(error_message([] { number n(std::nan("")); }, errc::invalid_number) == nan_msg + "NaN");
   CHECK(error_message([] { number n(-INFINITY); }, errc::invalid_number) == nan_msg + "-Infinity");
@@ -104,8 +105,10 @@ TEST_CASE("numbers follow DynamoDB's range and precision with the service's word
   CHECK(error_message([] { number n("-1E+126"); }, errc::invalid_number) == overflow + "-1E+126");
   CHECK(error_message([] { number n(1e300); }, errc::invalid_number) == overflow + "1e+300");
   CHECK(error_message([] { number n("9.9e-131"); }, errc::invalid_number) == underflow + "9.9e-131");
-  CHECK(error_message([] { number n("1e99999999999999999999"); }, errc::invalid_number) == overflow + "1e99999999999999999999");
-  CHECK(error_message([] { number n("1e-99999999999999999999"); }, errc::invalid_number) == underflow + "1e-99999999999999999999");
+  CHECK(error_message([] { number n("1e99999999999999999999"); }, errc::invalid_number) ==
+        overflow + "1e99999999999999999999");
+  CHECK(error_message([] { number n("1e-99999999999999999999"); }, errc::invalid_number) ==
+        underflow + "1e-99999999999999999999");
   CHECK_NOTHROW(number("9.9999999999999999999999999999999999999e125"));
   CHECK_NOTHROW(number("1e-130"));
   CHECK_NOTHROW(number("-1e-130"));
@@ -140,12 +143,23 @@ TEST_CASE("sets refuse empty and duplicate content with the service's wording") 
         "One or more parameter values were invalid: An number set  may not be empty");
   CHECK(error_message([] { binary_set s(std::vector<binary>{}); }, errc::invalid_argument) ==
         "One or more parameter values were invalid: Binary sets should not be empty");
-  CHECK(error_message([] { string_set s{"b", "a", "b"}; }, errc::invalid_argument) ==
+  CHECK(error_message(
+            [] {
+              string_set s{"b", "a", "b"};
+            },
+            errc::invalid_argument) ==
         "One or more parameter values were invalid: Input collection [a, b, b] contains duplicates.");
-  CHECK(error_message([] { number_set s{1, number("1.0")}; }, errc::invalid_argument) ==
+  CHECK(error_message(
+            [] {
+              number_set s{1, number("1.0")};
+            },
+            errc::invalid_argument) ==
         "One or more parameter values were invalid: Input collection [1, 1.0] contains duplicates.");
-  CHECK(error_message([] { binary_set s{binary(std::string("a")), binary(std::string("a"))}; },
-                      errc::invalid_argument) ==
+  CHECK(error_message(
+            [] {
+              binary_set s{binary(std::string("a")), binary(std::string("a"))};
+            },
+            errc::invalid_argument) ==
         "One or more parameter values were invalid: Input collection [YQ==, YQ==]of type BS contains duplicates.");
   CHECK(string_set{"b", "a"} == string_set{"a", "b"});
   CHECK(number_set{10, 9, 100}.values() == std::vector<number>{9, 10, 100});

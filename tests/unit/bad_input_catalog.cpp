@@ -131,8 +131,10 @@ action client_with(std::function<void(client_config&)> change) {
 // client_config::from_env over a complete environment with `changes` applied ("" removes).
 action from_env(std::map<std::string, std::string> changes) {
   return sync([changes] {
-    std::map<std::string, std::string> env{{"AWS_REGION", "us-east-1"}, {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
-                                           {"AWS_SECRET_ACCESS_KEY", "catalog-secret"}, {"HOME", "/nonexistent"}};
+    std::map<std::string, std::string> env{{"AWS_REGION", "us-east-1"},
+                                           {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
+                                           {"AWS_SECRET_ACCESS_KEY", "catalog-secret"},
+                                           {"HOME", "/nonexistent"}};
     for (const auto& [k, v] : changes) env[k] = v;
     client_config::from_env([&](std::string_view name) -> std::optional<std::string> {
       auto it = env.find(std::string(name));
@@ -210,7 +212,9 @@ const std::string item_400k_plus_1(max_item_size + 1 - 7, 'x');
 
 const std::vector<bad_input> catalog = {
     // Numbers: invalid_number, quoting the text.
-    {"39 digits", num, {"38 significant digits", "123456789012345678901234567890123456789"}, sync([] { number("123456789012345678901234567890123456789"); })},
+    {"39 digits", num, {"38 significant digits", "123456789012345678901234567890123456789"}, sync([] {
+       number("123456789012345678901234567890123456789");
+     })},
     {"1e126", num, {"Number overflow", "1e126"}, sync([] { number("1e126"); })},
     {"1e-131", num, {"Number underflow", "1e-131"}, sync([] { number("1e-131"); })},
     {"NaN", num, {"numeric value: NaN"}, sync([] { attribute_value v(std::nan("")); })},
@@ -223,103 +227,253 @@ const std::vector<bad_input> catalog = {
     {"two points", num, {"numeric value: 1.2.3"}, sync([] { number("1.2.3"); })},
     {"space", num, {"numeric value:  1"}, sync([] { number(" 1"); })},
     // Strings and binaries.
-    {"invalid UTF-8 value", arg, {"put_item: attribute \"v\"", "\"ab\\xff\"", "not valid UTF-8 at byte 2"}, put({{"id", "a"}, {"n", 1}, {"v", bad_utf8}})},
-    {"invalid UTF-8 nested", arg, {"attribute \"doc.inner[1]\"", "not valid UTF-8"}, put({{"id", "a"}, {"n", 1}, {"doc", item{{"inner", list{"ok", bad_utf8}}}}})},
-    {"invalid UTF-8 in SS", arg, {"attribute \"tags\"", "not valid UTF-8"}, put({{"id", "a"}, {"n", 1}, {"tags", string_set{"ok", bad_utf8}}})},
-    {"invalid UTF-8 name", arg, {"attribute \"ab\\xff\"", "name is not valid UTF-8 at byte 2"}, put({{"id", "a"}, {"n", 1}, {bad_utf8, 1}})},
+    {"invalid UTF-8 value",
+     arg,
+     {"put_item: attribute \"v\"", "\"ab\\xff\"", "not valid UTF-8 at byte 2"},
+     put({{"id", "a"}, {"n", 1}, {"v", bad_utf8}})},
+    {"invalid UTF-8 nested",
+     arg,
+     {"attribute \"doc.inner[1]\"", "not valid UTF-8"},
+     put({{"id", "a"}, {"n", 1}, {"doc", item{{"inner", list{"ok", bad_utf8}}}}})},
+    {"invalid UTF-8 in SS",
+     arg,
+     {"attribute \"tags\"", "not valid UTF-8"},
+     put({{"id", "a"}, {"n", 1}, {"tags", string_set{"ok", bad_utf8}}})},
+    {"invalid UTF-8 name",
+     arg,
+     {"attribute \"ab\\xff\"", "name is not valid UTF-8 at byte 2"},
+     put({{"id", "a"}, {"n", 1}, {bad_utf8, 1}})},
     {"overlong UTF-8", arg, {"not valid UTF-8 at byte 0"}, put({{"id", "a"}, {"n", 1}, {"v", "\xc0\xaf"}})},
     {"UTF-16 surrogate", arg, {"not valid UTF-8 at byte 1"}, put({{"id", "a"}, {"n", 1}, {"v", "x\xed\xa0\x80"}})},
     {"empty string key", arg, {"empty string value", "Key: id"}, get({{"id", ""}, {"n", 1}})},
     {"empty binary key", arg, {"empty binary value", "Key: id"}, get({{"id", binary(std::string())}})},
-    {"partition key over 2048 bytes", arg, {"maximum size limit of2048 bytes", "key attribute id: 2049 bytes"}, get({{"id", std::string(2049, 'k')}})},
-    {"item of 400 KB + 1", arg, {"put_item: Item size has exceeded", "409601 bytes"}, put({{"id", "a"}, {"n", 1}, {"v", item_400k_plus_1}})},
-    {"oversized item in the batch writer", arg, {"Item size has exceeded"}, batch(keyed({"id", "n"}), {{"id", "a"}, {"n", 1}, {"v", item_400k_plus_1}})},
-    {"oversized row in the sink", arg, {"sink 'orders': row id=\"a\", n=1", "Item size has exceeded"}, sink_write({{"id", "a"}, {"n", 1}, {"v", item_400k_plus_1}})},
+    {"partition key over 2048 bytes",
+     arg,
+     {"maximum size limit of2048 bytes", "key attribute id: 2049 bytes"},
+     get({{"id", std::string(2049, 'k')}})},
+    {"item of 400 KB + 1",
+     arg,
+     {"put_item: Item size has exceeded", "409601 bytes"},
+     put({{"id", "a"}, {"n", 1}, {"v", item_400k_plus_1}})},
+    {"oversized item in the batch writer",
+     arg,
+     {"Item size has exceeded"},
+     batch(keyed({"id", "n"}), {{"id", "a"}, {"n", 1}, {"v", item_400k_plus_1}})},
+    {"oversized row in the sink",
+     arg,
+     {"sink 'orders': row id=\"a\", n=1", "Item size has exceeded"},
+     sink_write({{"id", "a"}, {"n", 1}, {"v", item_400k_plus_1}})},
     {"empty item", arg, {"put_item: the item is empty"}, put({})},
     // Sets.
     {"empty SS", arg, {"string set  may not be empty"}, sync([] { string_set s{std::vector<std::string>{}}; })},
     {"empty NS", arg, {"number set  may not be empty"}, sync([] { number_set s{std::vector<number>{}}; })},
     {"empty BS", arg, {"Binary sets should not be empty"}, sync([] { binary_set s{std::vector<binary>{}}; })},
-    {"duplicates in SS", arg, {"Input collection [a, a] contains duplicates"}, sync([] { string_set s{"a", "a"}; })},
-    {"1 and 1.0 in one NS", arg, {"Input collection [", "1.0", "contains duplicates"}, sync([] { number_set s{number("1"), number("1.0")}; })},
-    {"duplicates in BS", arg, {"contains duplicates"}, sync([] { binary_set s{binary(std::string("x")), binary(std::string("x"))}; })},
-    {"a string in an NS", num, {"numeric value: one"}, sync([] { number_set s{number(1), number("one")}; })},
-    {"SS read as NS", arg, {"attribute value is SS, not NS"}, sync([] { attribute_value(string_set{"a"}).as_number_set(); })},
+    {"duplicates in SS", arg, {"Input collection [a, a] contains duplicates"}, sync([] {
+       string_set s{"a", "a"};
+     })},
+    {"1 and 1.0 in one NS", arg, {"Input collection [", "1.0", "contains duplicates"}, sync([] {
+       number_set s{number("1"), number("1.0")};
+     })},
+    {"duplicates in BS", arg, {"contains duplicates"}, sync([] {
+       binary_set s{binary(std::string("x")), binary(std::string("x"))};
+     })},
+    {"a string in an NS", num, {"numeric value: one"}, sync([] {
+       number_set s{number(1), number("one")};
+     })},
+    {"SS read as NS", arg, {"attribute value is SS, not NS"}, sync([] {
+       attribute_value(string_set{"a"}).as_number_set();
+     })},
     // Names.
-    {"empty attribute name", arg, {"put_item: attribute \"\": the attribute name is empty"}, put({{"id", "a"}, {"n", 1}, {"", 1}})},
-    {"attribute name over 64 KB", arg, {"the attribute name has 65536 bytes; the limit is 65535"}, put({{"id", "a"}, {"n", 1}, {std::string(65536, 'a'), 1}})},
+    {"empty attribute name",
+     arg,
+     {"put_item: attribute \"\": the attribute name is empty"},
+     put({{"id", "a"}, {"n", 1}, {"", 1}})},
+    {"attribute name over 64 KB",
+     arg,
+     {"the attribute name has 65536 bytes; the limit is 65535"},
+     put({{"id", "a"}, {"n", 1}, {std::string(65536, 'a'), 1}})},
     {"empty key attribute name", arg, {"get_item: the key has an empty attribute name"}, get({{"", "a"}})},
-    {"table name of 2 characters", arg, {"table: table name \"ab\" has 2 characters; table names have 3 to 255"}, table_named("ab")},
+    {"table name of 2 characters",
+     arg,
+     {"table: table name \"ab\" has 2 characters; table names have 3 to 255"},
+     table_named("ab")},
     {"table name of 256 characters", arg, {"has 256 characters"}, table_named(std::string(256, 't'))},
     {"table name with a space", arg, {"table name \"my orders\" holds \" \""}, table_named("my orders")},
     {"empty table name", arg, {"table name \"\" has 0 characters"}, table_named("")},
-    {"create_table with a slash", arg, {"create_table: table name \"a/b/c\" holds \"/\""}, create(table_schema{"a/b/c", {"id"}, std::nullopt})},
+    {"create_table with a slash",
+     arg,
+     {"create_table: table name \"a/b/c\" holds \"/\""},
+     create(table_schema{"a/b/c", {"id"}, std::nullopt})},
     {"describe_table of 1 character", arg, {"describe_table: table name \"x\""}, describe("x")},
     {"sink on a table named with a space", arg, {"sink: table name \"my orders\""}, sink_open(sink_cfg("my orders"))},
     {"nesting over 32 levels", arg, {"put_item: attribute \"doc", "nesting exceeds 32 levels"}, put(nested(33))},
-    {"key with an extra attribute on get", arg, {"get_item: the key has 3 attributes"}, get({{"id", "a"}, {"n", 1}, {"qty", 2}})},
-    {"key with an extra attribute on delete", arg, {"delete_item: the key has 3 attributes"}, del({{"id", "a"}, {"n", 1}, {"qty", 2}})},
+    {"key with an extra attribute on get",
+     arg,
+     {"get_item: the key has 3 attributes"},
+     get({{"id", "a"}, {"n", 1}, {"qty", 2}})},
+    {"key with an extra attribute on delete",
+     arg,
+     {"delete_item: the key has 3 attributes"},
+     del({{"id", "a"}, {"n", 1}, {"qty", 2}})},
     {"BOOL key on get", arg, {"key attribute id must be of type S, N or B, not BOOL"}, get({{"id", true}})},
     {"empty key on get", arg, {"get_item: the key is empty"}, get({})},
     // Expressions.
-    {"unbalanced update expression", arg, {"update_item: update_expression \"SET a = (:v\" leaves 1 parenthesis unclosed"}, update(id_a, upd("SET a = (:v", {{":v", 1}}))},
-    {"closing parenthesis first", arg, {"scan: filter_expression \")a = :v(\" closes a parenthesis it never opened"}, scan(scan_filter(")a = :v(", {{":v", 1}}))},
-    {"value placeholder missing a value", arg, {"update_item: update_expression uses :v, which expression_attribute_values does not define"}, update(id_a, upd("SET a = :v"))},
-    {"name placeholder missing a name", arg, {"update_item: update_expression uses #a, which expression_attribute_names does not define"}, update(id_a, upd("SET #a = :v", {{":v", 1}}))},
-    {"unused value", arg, {"put_item: expression_attribute_values defines \":x\", which no expression uses"}, put({{"id", "a"}, {"n", 1}}, put_cond("attribute_exists(id)", {{":x", 1}}))},
-    {"unused name", arg, {"get_item: expression_attribute_names defines \"#q\" (for \"qty\"), which no expression uses"}, get(id_a, projection("id", {{"#q", "qty"}}))},
-    {"names without any expression", arg, {"expression_attribute_names defines \"#q\""}, get(id_a, projection("", {{"#q", "qty"}}))},
+    {"unbalanced update expression",
+     arg,
+     {"update_item: update_expression \"SET a = (:v\" leaves 1 parenthesis unclosed"},
+     update(id_a, upd("SET a = (:v", {{":v", 1}}))},
+    {"closing parenthesis first",
+     arg,
+     {"scan: filter_expression \")a = :v(\" closes a parenthesis it never opened"},
+     scan(scan_filter(")a = :v(", {{":v", 1}}))},
+    {"value placeholder missing a value",
+     arg,
+     {"update_item: update_expression uses :v, which expression_attribute_values does not define"},
+     update(id_a, upd("SET a = :v"))},
+    {"name placeholder missing a name",
+     arg,
+     {"update_item: update_expression uses #a, which expression_attribute_names does not define"},
+     update(id_a, upd("SET #a = :v", {{":v", 1}}))},
+    {"unused value",
+     arg,
+     {"put_item: expression_attribute_values defines \":x\", which no expression uses"},
+     put({{"id", "a"}, {"n", 1}}, put_cond("attribute_exists(id)", {{":x", 1}}))},
+    {"unused name",
+     arg,
+     {"get_item: expression_attribute_names defines \"#q\" (for \"qty\"), which no expression uses"},
+     get(id_a, projection("id", {{"#q", "qty"}}))},
+    {"names without any expression",
+     arg,
+     {"expression_attribute_names defines \"#q\""},
+     get(id_a, projection("", {{"#q", "qty"}}))},
     {"projection placeholder undefined", arg, {"get_item: projection_expression uses #p"}, get(id_a, projection("#p"))},
-    {"bare colon", arg, {"condition_expression \"a = :\" has a bare ':'"}, put({{"id", "a"}, {"n", 1}}, put_cond("a = :"))},
-    {"query without a key condition", arg, {"query: key_condition (or key_condition_expression) is required"}, query(query_options{})},
+    {"bare colon",
+     arg,
+     {"condition_expression \"a = :\" has a bare ':'"},
+     put({{"id", "a"}, {"n", 1}}, put_cond("a = :"))},
+    {"query without a key condition",
+     arg,
+     {"query: key_condition (or key_condition_expression) is required"},
+     query(query_options{})},
     {"query placeholder undefined", arg, {"query: key_condition_expression uses :k"}, query(key_cond("id = :k"))},
     {"empty update expression", arg, {"update_item: update (or update_expression) is required"}, update(id_a, upd(""))},
     // Options.
-    {"put return_values updated_new", arg, {"put_item: return_values updated_new is for update_item"}, put({{"id", "a"}, {"n", 1}}, with_return(put_options{}, return_values::updated_new))},
-    {"delete return_values all_new", arg, {"delete_item: return_values all_new is for update_item"}, del(id_a, with_return(delete_options{}, return_values::all_new))},
+    {"put return_values updated_new",
+     arg,
+     {"put_item: return_values updated_new is for update_item"},
+     put({{"id", "a"}, {"n", 1}}, with_return(put_options{}, return_values::updated_new))},
+    {"delete return_values all_new",
+     arg,
+     {"delete_item: return_values all_new is for update_item"},
+     del(id_a, with_return(delete_options{}, return_values::all_new))},
     {"query limit 0", arg, {"query: limit must be at least 1, not 0"}, query(key_cond("id = :k", {{":k", "a"}}, 0))},
     {"scan limit -5", arg, {"scan: limit must be at least 1, not -5"}, scan(scan_filter("", {}, -5))},
-    {"flush_amount 0", arg, {"batch_options.flush_amount must be 1..25", "not 0"}, batch(flush(0), {{"id", "a"}, {"n", 1}})},
-    {"flush_amount 26", arg, {"batch_options.flush_amount must be 1..25", "not 26"}, batch(flush(26), {{"id", "a"}, {"n", 1}})},
-    {"max_in_flight 0", arg, {"batch_options.max_in_flight must be at least 1"}, batch(flush(25, 0), {{"id", "a"}, {"n", 1}})},
-    {"three key names", arg, {"batch_options.key_names names more than two key attributes"}, batch(keyed({"id", "n", "x"}), {{"id", "a"}})},
-    {"batch put missing a key attribute", arg, {"batch_writer.put_item: the item has no key attribute 'n'"}, batch(keyed({"id", "n"}), {{"id", "a"}})},
-    {"batch delete with an extra attribute", arg, {"batch_writer.delete_item: the key must hold exactly the key attributes ('id', 'n'), it holds 3"}, batch(keyed({"id", "n"}), {{"id", "a"}, {"n", 1}, {"x", 1}}, true)},
-    {"batch key of type BOOL", arg, {"key attribute id must be of type S, N or B, not BOOL"}, batch(keyed({"id"}), {{"id", false}})},
+    {"flush_amount 0",
+     arg,
+     {"batch_options.flush_amount must be 1..25", "not 0"},
+     batch(flush(0), {{"id", "a"}, {"n", 1}})},
+    {"flush_amount 26",
+     arg,
+     {"batch_options.flush_amount must be 1..25", "not 26"},
+     batch(flush(26), {{"id", "a"}, {"n", 1}})},
+    {"max_in_flight 0",
+     arg,
+     {"batch_options.max_in_flight must be at least 1"},
+     batch(flush(25, 0), {{"id", "a"}, {"n", 1}})},
+    {"three key names",
+     arg,
+     {"batch_options.key_names names more than two key attributes"},
+     batch(keyed({"id", "n", "x"}), {{"id", "a"}})},
+    {"batch put missing a key attribute",
+     arg,
+     {"batch_writer.put_item: the item has no key attribute 'n'"},
+     batch(keyed({"id", "n"}), {{"id", "a"}})},
+    {"batch delete with an extra attribute",
+     arg,
+     {"batch_writer.delete_item: the key must hold exactly the key attributes ('id', 'n'), it holds 3"},
+     batch(keyed({"id", "n"}), {{"id", "a"}, {"n", 1}, {"x", 1}}, true)},
+    {"batch key of type BOOL",
+     arg,
+     {"key attribute id must be of type S, N or B, not BOOL"},
+     batch(keyed({"id"}), {{"id", false}})},
     {"sink diff 2", arg, {"sink 'orders': diff must be +1 or -1, not 2"}, sink_write({{"id", "a"}, {"n", 1}}, 2)},
     // Configuration.
-    {"endpoint without a scheme", cfg, {"client_config.endpoint", "localhost:8000", "must start with https:// or http://"}, client_with([](client_config& c) { c.endpoint = "localhost:8000"; })},
-    {"endpoint with a path", cfg, {"client_config.endpoint", "http://localhost:8000/v1", "DynamoDB endpoints take no path"}, client_with([](client_config& c) { c.endpoint = "http://localhost:8000/v1"; })},
+    {"endpoint without a scheme",
+     cfg,
+     {"client_config.endpoint", "localhost:8000", "must start with https:// or http://"},
+     client_with([](client_config& c) { c.endpoint = "localhost:8000"; })},
+    {"endpoint with a path",
+     cfg,
+     {"client_config.endpoint", "http://localhost:8000/v1", "DynamoDB endpoints take no path"},
+     client_with([](client_config& c) { c.endpoint = "http://localhost:8000/v1"; })},
     {"empty region", cfg, {"client_config.region is empty"}, client_with([](client_config& c) { c.region.clear(); })},
-    {"no secret key", cfg, {"client_config.credentials needs an access key id and a secret access key"}, client_with([](client_config& c) { c.credentials.secret_access_key.clear(); })},
-    {"max_attempts 0", cfg, {"retry.max_attempts must be at least 1"}, client_with([](client_config& c) { c.retry.max_attempts = 0; })},
-    {"environment: port out of range", cfg, {"from_env: endpoint \"http://127.0.0.1:99999\": port \"99999\" is not within 1..65535"}, from_env({{"AWS_ENDPOINT_URL", "http://127.0.0.1:99999"}})},
-    {"environment: endpoint without a scheme", cfg, {"endpoint \"dynamodb.local\": must start with"}, from_env({{"AWS_ENDPOINT_URL_DYNAMODB", "dynamodb.local"}})},
-    {"environment: unknown AWS_RETRY_MODE", cfg, {"AWS_RETRY_MODE must be standard, legacy or adaptive, not \"fast\""}, from_env({{"AWS_RETRY_MODE", "fast"}})},
-    {"environment: AWS_MAX_ATTEMPTS 0", cfg, {"AWS_MAX_ATTEMPTS must be an integer from 1 to 100, got '0'"}, from_env({{"AWS_MAX_ATTEMPTS", "0"}})},
+    {"no secret key",
+     cfg,
+     {"client_config.credentials needs an access key id and a secret access key"},
+     client_with([](client_config& c) { c.credentials.secret_access_key.clear(); })},
+    {"max_attempts 0", cfg, {"retry.max_attempts must be at least 1"}, client_with([](client_config& c) {
+       c.retry.max_attempts = 0;
+     })},
+    {"environment: port out of range",
+     cfg,
+     {"from_env: endpoint \"http://127.0.0.1:99999\": port \"99999\" is not within 1..65535"},
+     from_env({{"AWS_ENDPOINT_URL", "http://127.0.0.1:99999"}})},
+    {"environment: endpoint without a scheme",
+     cfg,
+     {"endpoint \"dynamodb.local\": must start with"},
+     from_env({{"AWS_ENDPOINT_URL_DYNAMODB", "dynamodb.local"}})},
+    {"environment: unknown AWS_RETRY_MODE",
+     cfg,
+     {"AWS_RETRY_MODE must be standard, legacy or adaptive, not \"fast\""},
+     from_env({{"AWS_RETRY_MODE", "fast"}})},
+    {"environment: AWS_MAX_ATTEMPTS 0",
+     cfg,
+     {"AWS_MAX_ATTEMPTS must be an integer from 1 to 100, got '0'"},
+     from_env({{"AWS_MAX_ATTEMPTS", "0"}})},
     {"environment: no region", cfg, {"missing region"}, from_env({{"AWS_REGION", ""}})},
     // Checks the request core must call (marked core: see the report).
-    {"endpoint port 99999", cfg, {"client_config.endpoint \"http://127.0.0.1:99999\": port \"99999\" is not within 1..65535"}, sync([] { detail::validate_endpoint_url("client_config.endpoint", "http://127.0.0.1:99999"); }), true},
-    {"endpoint port 0", cfg, {"port \"0\" is not within 1..65535"}, sync([] { detail::validate_endpoint_url("client_config.endpoint", "http://[::1]:0"); }), true},
-    {"invalid UTF-8 through the batch writer", arg, {"batch_writer.put_item: attribute \"v\"", "not valid UTF-8"}, sync([] { validate_item({{"id", "a"}, {"v", bad_utf8}}, "batch_writer.put_item"); }), true},
+    {"endpoint port 99999",
+     cfg,
+     {"client_config.endpoint \"http://127.0.0.1:99999\": port \"99999\" is not within 1..65535"},
+     sync([] { detail::validate_endpoint_url("client_config.endpoint", "http://127.0.0.1:99999"); }),
+     true},
+    {"endpoint port 0",
+     cfg,
+     {"port \"0\" is not within 1..65535"},
+     sync([] { detail::validate_endpoint_url("client_config.endpoint", "http://[::1]:0"); }),
+     true},
+    {"invalid UTF-8 through the batch writer",
+     arg,
+     {"batch_writer.put_item: attribute \"v\"", "not valid UTF-8"},
+     sync([] {
+       validate_item({{"id", "a"}, {"v", bad_utf8}}, "batch_writer.put_item");
+     }),
+     true},
     // Sink keys.
     {"sink key BOOL", arg, {"partition key column 'id'", "not BOOL"}, sink_write({{"id", true}, {"n", 1}})},
     {"sink key NULL", arg, {"partition key column 'id'", "not NULL"}, sink_write({{"id", nullptr}, {"n", 1}}, -1)},
     {"sink key missing", arg, {"sink 'orders': partition key column 'id' is missing"}, sink_write({{"n", 1}})},
     {"sink sort key missing", arg, {"sort key column 'n' is missing"}, sink_write({{"id", "a"}}, -1)},
-    {"sink key of the wrong type", arg, {"sort key column 'n' is S but the key is declared N"}, sink_write({{"id", "a"}, {"n", "1"}})},
+    {"sink key of the wrong type",
+     arg,
+     {"sort key column 'n' is S but the key is declared N"},
+     sink_write({{"id", "a"}, {"n", "1"}})},
     {"sink key empty string", arg, {"cannot contain an empty string value"}, sink_write({{"id", ""}, {"n", 1}})},
     {"sink partition key name empty", arg, {"partition_key name is empty"}, sink_open(sink_cfg("orders", ""))},
-    {"sink sort key equal to the partition key", arg, {"sort_key name is empty or equal to the partition key's"}, sink_open(sink_cfg("orders", "id", key_attribute{"id"}))},
+    {"sink sort key equal to the partition key",
+     arg,
+     {"sort_key name is empty or equal to the partition key's"},
+     sink_open(sink_cfg("orders", "id", key_attribute{"id"}))},
 };
 
 // DescribeTable of "orders" answers; anything else reaching the server is a leak.
 test::exchange orders_endpoint(const test::recorded_request& r) {
   if (!r.target.ends_with(".DescribeTable")) return test::aws_error(400, "ValidationException", "reached the server");
   test::exchange e;
-  e.body = R"({"Table":{"TableName":"orders","TableStatus":"ACTIVE","ItemCount":0,)"
-           R"("KeySchema":[{"AttributeName":"id","KeyType":"HASH"},{"AttributeName":"n","KeyType":"RANGE"}],)"
-           R"("AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"n","AttributeType":"N"}]}})";
+  e.body =
+      R"({"Table":{"TableName":"orders","TableStatus":"ACTIVE","ItemCount":0,)"
+      R"("KeySchema":[{"AttributeName":"id","KeyType":"HASH"},{"AttributeName":"n","KeyType":"RANGE"}],)"
+      R"("AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"n","AttributeType":"N"}]}})";
   return e;
 }
 
@@ -346,7 +500,8 @@ asio::awaitable<void> run_catalog(test::fake_endpoint& ep, fixture& fx, std::siz
     ++refused;
     CHECK_MESSAGE(code == b.code, what << ": " << code.message() << ": " << message);
     for (const std::string& part : b.says)
-      CHECK_MESSAGE(message.find(part) != std::string::npos, what << ": the message lacks [" << part << "]: " << message);
+      CHECK_MESSAGE(message.find(part) != std::string::npos,
+                    what << ": the message lacks [" << part << "]: " << message);
   }
   CHECK(ep.request_count() == setup);
   fx.mirror.reset();
@@ -370,14 +525,16 @@ TEST_CASE("bad input catalog: every case is refused, named and quoted, before an
   CHECK(refused == catalog.size());
   std::size_t core = 0;
   for (const bad_input& b : catalog) core += b.core;
-  MESSAGE(catalog.size() << " bad inputs refused before sending (" << core << " through checks the request core must call)");
+  MESSAGE(catalog.size() << " bad inputs refused before sending (" << core
+                         << " through checks the request core must call)");
 }
 
 TEST_CASE("bad input catalog: what DynamoDB accepts passes the same checks") {
   CHECK_NOTHROW(detail::validate_table_name("t", "abc"));
   CHECK_NOTHROW(detail::validate_table_name("t", "My-table.v1_" + std::string(243, 'x')));
-  CHECK_NOTHROW(detail::validate_expressions("u", {{"update_expression", "SET #a = if_not_exists(#a, :z) + :v, b[2] = :v"},
-                                                   {"condition_expression", "(attribute_exists(#a))"}},
+  CHECK_NOTHROW(detail::validate_expressions("u",
+                                             {{"update_expression", "SET #a = if_not_exists(#a, :z) + :v, b[2] = :v"},
+                                              {"condition_expression", "(attribute_exists(#a))"}},
                                              {{"#a", "qty"}}, {{":v", 1}, {":z", 0}}));
   CHECK_NOTHROW(detail::validate_expressions("g", {{"projection_expression", ""}}, {}, {}));
   for (const char* url : {"http://127.0.0.1:8000", "https://dynamodb.us-east-1.amazonaws.com/", "http://[::1]:65535",
@@ -386,7 +543,7 @@ TEST_CASE("bad input catalog: what DynamoDB accepts passes the same checks") {
   for (const char* mode : {"standard", "legacy", "adaptive"}) CHECK_NOTHROW(detail::validate_retry_mode(mode));
   CHECK_FALSE(detail::invalid_utf8_at("plain, \xc3\xa9t\xc3\xa9, \xe2\x82\xac, \xf0\x9f\x98\x80"));
   CHECK(detail::invalid_utf8_at("\xf4\x90\x80\x80") == 0u);  // above U+10FFFF
-  CHECK(detail::invalid_utf8_at("ok\xe2\x82") == 2u);          // cut short
+  CHECK(detail::invalid_utf8_at("ok\xe2\x82") == 2u);        // cut short
   CHECK_NOTHROW(validate_item(nested(32), "put_item"));
   CHECK_NOTHROW(validate_item({{"id", "a"}, {"v", std::string(max_item_size - 3 - 1, 'x')}}, "put_item"));
   CHECK(detail::quote_text(std::string(70, 'q')) == "\"" + std::string(64, 'q') + "...\"");

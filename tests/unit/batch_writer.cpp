@@ -48,10 +48,10 @@ struct fake_table {
   std::size_t items_received = 0;
   std::size_t max_body = 0;
   std::set<std::string> in_flight;
-  std::vector<std::string> overlaps;  // keys seen in two calls in flight at once
+  std::vector<std::string> overlaps;                             // keys seen in two calls in flight at once
   std::map<std::string, std::vector<sclock::time_point>> sends;  // per key, when each request arrived
-  std::map<std::string, sclock::time_point> returned_at;          // per key, when it came back unprocessed
-  std::vector<sclock::duration> resend_gaps;                      // from coming back to being sent again
+  std::map<std::string, sclock::time_point> returned_at;         // per key, when it came back unprocessed
+  std::vector<sclock::duration> resend_gaps;                     // from coming back to being sent again
   std::size_t max_calls_in_flight = 0;
   std::size_t calls_in_flight = 0;
 
@@ -96,8 +96,7 @@ struct fake_table {
         }
         if (r.contains("PutRequest"))
           rows[pks[i]] = std::string(r.at("PutRequest").at("Item").at("v").at("N").as_string());
-        else
-          rows.erase(pks[i]);
+        else rows.erase(pks[i]);
       }
       json::object reply;
       json::object up;
@@ -221,7 +220,8 @@ TEST_CASE("batch_writer (fake): whole-call throttling, 500s and dropped connecti
   fake_table& table = h.table;
   table.fault = [](std::size_t call, const std::vector<std::string>&) -> std::optional<exchange> {
     switch (call % 7) {
-      case 1: return dynasio::test::aws_error(400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.");
+      case 1:
+        return dynasio::test::aws_error(400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.");
       case 3: return dynasio::test::aws_error(500, "InternalServerError", "Internal server error");
       case 5: {
         exchange e;
@@ -309,7 +309,8 @@ TEST_CASE("batch_writer (fake): a poison request is isolated by splitting, the r
 }
 
 namespace {
-asio::awaitable<void> budget_run(batch_writer& w, std::vector<write_request>& given, std::optional<batch_error>& caught) {
+asio::awaitable<void> budget_run(batch_writer& w, std::vector<write_request>& given,
+                                 std::optional<batch_error>& caught) {
   for (int i = 0; i < 30; ++i) {
     given.push_back(write_request{write_request::kind::put, row("b" + std::to_string(i), i)});
     co_await w.put_item(given.back().item);

@@ -27,8 +27,7 @@ std::string show(const call_action& a) {
     case call_action_kind::acquire: return "acquire";
     case call_action_kind::connect: return "connect";
     case call_action_kind::exchange: return "exchange";
-    case call_action_kind::wait:
-      return (a.pacing ? "pace(" : "wait(") + std::to_string(a.delay.count()) + "ms)";
+    case call_action_kind::wait: return (a.pacing ? "pace(" : "wait(") + std::to_string(a.delay.count()) + "ms)";
     case call_action_kind::done: return "done";
   }
   return "?";
@@ -272,8 +271,9 @@ TEST_CASE("call_fsm: an exchange without error but without a reply is a protocol
 
 TEST_CASE("call_fsm: a reused connection the server had closed gets one free retry, not an attempt") {
   for (boost::system::error_code stale :
-       {boost::system::error_code(boost::beast::http::error::end_of_stream), boost::system::error_code(asio::error::eof),
-        boost::system::error_code(asio::error::connection_reset), boost::system::error_code(asio::error::broken_pipe),
+       {boost::system::error_code(boost::beast::http::error::end_of_stream),
+        boost::system::error_code(asio::error::eof), boost::system::error_code(asio::error::connection_reset),
+        boost::system::error_code(asio::error::broken_pipe),
         boost::system::error_code(asio::ssl::error::stream_truncated)}) {
     CAPTURE(stale.message());
     harness h;
@@ -368,7 +368,8 @@ TEST_CASE("call_fsm: cancellation at every I/O step ends the call at once with o
     CHECK(show(a) == "done");
     const call_outcome& out = h.fsm.outcome();
     CHECK(out.ec == std::errc::operation_canceled);
-    CHECK(out.diag.message == (steps[k] == "wait" ? "PutItem: cancelled while waiting to retry" : "PutItem: cancelled"));
+    CHECK(out.diag.message ==
+          (steps[k] == "wait" ? "PutItem: cancelled while waiting to retry" : "PutItem: cancelled"));
     // Nothing after the cancelled step.
     CHECK(show(h.fsm.resume({})) == "done");
   }
@@ -471,7 +472,8 @@ TEST_CASE("call_fsm: ExpiredTokenException renews the keys once, for free") {
   h.start();
   h.ok();
   h.acquired(true);
-  call_action a = h.replied(aws_error(400, "ExpiredTokenException", "The security token included in the request is expired"));
+  call_action a =
+      h.replied(aws_error(400, "ExpiredTokenException", "The security token included in the request is expired"));
   CHECK(show(a) == "fetch_credentials");
   CHECK(a.renew);
   h.ok();
@@ -499,7 +501,8 @@ TEST_CASE("call_fsm: the cache's failure ends the call with its code and reason;
   ev.message = "environment: AWS_ACCESS_KEY_ID not set; imds: disabled";
   CHECK(show(h.step(ev)) == "done");
   CHECK(h.fsm.outcome().ec == errc::no_credentials);
-  CHECK(h.fsm.outcome().diag.message == "PutItem: no credentials to sign with: environment: AWS_ACCESS_KEY_ID not set; imds: disabled");
+  CHECK(h.fsm.outcome().diag.message ==
+        "PutItem: no credentials to sign with: environment: AWS_ACCESS_KEY_ID not set; imds: disabled");
   harness c;
   c.fsm.use_credentials_provider();
   c.start();
@@ -533,7 +536,8 @@ TEST_CASE("call_fsm adaptive: no pacing before a throttle; after one, the next a
   CHECK(pace.pacing);
   // (1 token - what the backoff refilled at 0.5/s) / 0.5 per second, rounded up to ms.
   const double refilled = 0.5 * std::chrono::duration<double>(backoff.delay).count();
-  const auto expected = std::chrono::ceil<std::chrono::milliseconds>(std::chrono::duration<double>((1.0 - refilled) / 0.5));
+  const auto expected =
+      std::chrono::ceil<std::chrono::milliseconds>(std::chrono::duration<double>((1.0 - refilled) / 0.5));
   CHECK(pace.delay == expected);
   t.now += pace.delay;
   CHECK(show(t.ok()) == "acquire");

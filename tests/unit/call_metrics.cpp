@@ -205,7 +205,8 @@ asio::awaitable<void> throwing_callback(fake_endpoint& ep) {
   CHECK(r.contains("Item"));
   CHECK(called == 1);
   bool logged = false;
-  for (const auto& line : rec->log) logged = logged || line.find("on_call threw: metrics backend down") != std::string::npos;
+  for (const auto& line : rec->log)
+    logged = logged || line.find("on_call threw: metrics backend down") != std::string::npos;
   CHECK(logged);
 }
 
@@ -238,7 +239,8 @@ exchange batch_handler(const recorded_request& r) {
     return e;
   }
   const std::size_t n = body.at("RequestItems").at("tbl").as_array().size();
-  e.body = R"({"UnprocessedItems":{},"ConsumedCapacity":[{"TableName":"tbl","CapacityUnits":)" + std::to_string(n) + "}]}";
+  e.body =
+      R"({"UnprocessedItems":{},"ConsumedCapacity":[{"TableName":"tbl","CapacityUnits":)" + std::to_string(n) + "}]}";
   return e;
 }
 

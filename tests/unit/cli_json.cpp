@@ -1,9 +1,9 @@
 // The tool's JSON lines: the reader (exact numbers, offsets of errors) and items both ways.
 
+#include <doctest/doctest.h>
+
 #include <cli/item_json.hpp>
 #include <cli/json_text.hpp>
-
-#include <doctest/doctest.h>
 
 using namespace dynasio;
 using dynasio::cli::input_error;
@@ -55,18 +55,18 @@ TEST_CASE("parse_json names the offset of what is wrong") {
     }
     return -1L;
   };
-  CHECK(offset(R"({"a": 1,})") == 8);        // a member name was expected
+  CHECK(offset(R"({"a": 1,})") == 8);  // a member name was expected
   CHECK(offset(R"({"a" 1})") == 5);
-  CHECK(offset(R"({"a": 01})") == 7);        // leading zero
+  CHECK(offset(R"({"a": 01})") == 7);  // leading zero
   CHECK(offset(R"({"a": 1.})") == 8);
   CHECK(offset(R"({"a": tru})") == 6);
-  CHECK(offset(R"({"a": "x)") == 8);         // unterminated
-  CHECK(offset(R"({"a": 1, "a": 2})") == 9); // duplicate name, at the name
-  CHECK(offset(R"({"a": "\ud800"})") == 7);  // lone surrogate, at the escape
+  CHECK(offset(R"({"a": "x)") == 8);          // unterminated
+  CHECK(offset(R"({"a": 1, "a": 2})") == 9);  // duplicate name, at the name
+  CHECK(offset(R"({"a": "\ud800"})") == 7);   // lone surrogate, at the escape
   CHECK(offset(R"({"a": "\x"})") == 7);
-  CHECK(offset("{\"a\": \"\xff\"}") == 7);   // invalid UTF-8
+  CHECK(offset("{\"a\": \"\xff\"}") == 7);          // invalid UTF-8
   CHECK(offset("{\"a\": \"\xed\xa0\x80\"}") == 7);  // an encoded surrogate
-  CHECK(offset("{\"a\": \"\t\"}") == 7);     // raw control character
+  CHECK(offset("{\"a\": \"\t\"}") == 7);            // raw control character
   CHECK(offset(R"({} x)") == 3);
   CHECK(offset("") == 0);
   CHECK(offset(std::string(65, '[') + std::string(65, ']')) == 64);
@@ -105,9 +105,9 @@ TEST_CASE("plain JSON lines refuse what DynamoDB would, at the value") {
   CHECK(error_of(R"({"n": 1e126})").first == 6);
   CHECK(error_of(R"({"b": {"$binary": "A"}})").first == 18);
   CHECK(error_of(R"({"b": {"$binary": 5}})").first == 18);
-  CHECK(error_of(R"({"s": {"$ss": []}})").first == 14);                 // empty set
-  CHECK(error_of(R"({"s": {"$ss": ["a", "a"]}})").first == 14);         // duplicate
-  CHECK(error_of(R"({"s": {"$ns": ["1"]}})").first == 15);              // not a number
+  CHECK(error_of(R"({"s": {"$ss": []}})").first == 14);          // empty set
+  CHECK(error_of(R"({"s": {"$ss": ["a", "a"]}})").first == 14);  // duplicate
+  CHECK(error_of(R"({"s": {"$ns": ["1"]}})").first == 15);       // not a number
   CHECK(error_of(R"([1])").first == 0);
   CHECK(error_of(R"([1])").second == "a line must be a JSON object, not an array");
   CHECK(error_of(R"({"n": 1e126})").second.find("number 1e126") == 0);

@@ -1,18 +1,18 @@
 // The tool's line handling: load's lines and its --failed file, the sink's change lines, the
 // line reader (gzip included) and the command-line arguments.
 
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+#include <zlib.h>
+
 #include <cli/args.hpp>
 #include <cli/line_reader.hpp>
 #include <cli/load_line.hpp>
 #include <cli/stream_line.hpp>
-
-#include <doctest/doctest.h>
-#include <zlib.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using namespace dynasio;
 using dynasio::cli::input_error;
@@ -74,15 +74,17 @@ TEST_CASE("describe_bad_line: FILE:LINE:COLUMN: reason") {
 
 TEST_CASE("change-stream lines: the row, its diff and its time") {
   const std::vector<key_attribute> key{{"id", key_type::S}, {"v", key_type::N}};
-  const cli::stream_event e = cli::parse_stream_line(R"({"id": "a", "v": 2, "x": [1], "diff": -1, "time": 1700})",
-                                                     line_format::json, key);
+  const cli::stream_event e =
+      cli::parse_stream_line(R"({"id": "a", "v": 2, "x": [1], "diff": -1, "time": 1700})", line_format::json, key);
   CHECK(e.row == item{{"id", "a"}, {"v", 2}, {"x", list{1}}});
   CHECK(e.diff == -1);
-  CHECK(e.time == cli::parse_stream_line(R"({"time": 1700, "diff": 1, "id": "b", "v": 1})", line_format::json, key).time);
-  CHECK(e.time != cli::parse_stream_line(R"({"time": "1700", "diff": 1, "id": "b", "v": 1})", line_format::json, key).time);
+  CHECK(e.time ==
+        cli::parse_stream_line(R"({"time": 1700, "diff": 1, "id": "b", "v": 1})", line_format::json, key).time);
+  CHECK(e.time !=
+        cli::parse_stream_line(R"({"time": "1700", "diff": 1, "id": "b", "v": 1})", line_format::json, key).time);
 
   CHECK(error_offset(R"({"id": "a", "v": 1, "diff": 2, "time": 1})", key) == 28);
-  CHECK(error_offset(R"({"id": "a", "v": 1, "time": 1})", key) == 30);      // no diff: the end
+  CHECK(error_offset(R"({"id": "a", "v": 1, "time": 1})", key) == 30);  // no diff: the end
   CHECK(error_offset(R"({"id": "a", "v": 1, "diff": 1, "time": [1]})", key) == 39);
   CHECK(error_offset(R"({"id": 1, "v": 1, "diff": 1, "time": 1})", key) == 7);  // S key given a number
   CHECK(error_offset(R"({"id": "", "v": 1, "diff": 1, "time": 1})", key) == 7);
@@ -92,9 +94,7 @@ TEST_CASE("change-stream lines: the row, its diff and its time") {
 
 TEST_CASE("line_reader: plain and gzip files, CRLF, a last line without newline") {
   const std::string plain = temp_path("plain.jsonl");
-  {
-    std::ofstream(plain, std::ios::binary) << "a\r\n\nb\nlast";
-  }
+  { std::ofstream(plain, std::ios::binary) << "a\r\n\nb\nlast"; }
   {
     cli::line_reader r(plain);
     CHECK(r.total_bytes() == 10);

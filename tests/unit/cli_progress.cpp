@@ -1,9 +1,8 @@
 // The tool's progress: the frames and lines it draws, and how often, on a virtual clock.
 
-#include <cli/progress.hpp>
-
 #include <doctest/doctest.h>
 
+#include <cli/progress.hpp>
 #include <cstdio>
 #include <string>
 

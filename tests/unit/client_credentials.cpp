@@ -1,13 +1,13 @@
 // The client signing with keys from a credentials_provider, against a verifying DynamoDB front
 // that checks every signature against the secrets it issued and rejects revoked keys.
 
-#include "credentials_fakes.hpp"
-#include "run_coro.hpp"
-
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/client.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/sigv4/signer.hpp>
+
+#include "credentials_fakes.hpp"
+#include "run_coro.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <doctest/doctest.h>
@@ -52,12 +52,14 @@ struct verifying_front {
       auto it = issued.find(akid);
       if (it == issued.end()) return aws_error(400, "UnrecognizedClientException", "unknown key");
       sigv4::signer s("eu-west-1", "dynamodb");
-      const std::string expect = s.sign_dynamodb(it->second, h("host"), h("x-amz-date"), r.target, h("content-type"), r.body);
+      const std::string expect =
+          s.sign_dynamodb(it->second, h("host"), h("x-amz-date"), r.target, h("content-type"), r.body);
       if (expect != auth || h("x-amz-security-token") != it->second.session_token) {
         problems.push_back("bad signature from " + akid);
         return aws_error(400, "InvalidSignatureException", "signature mismatch");
       }
-      if (revoked.count(akid)) return aws_error(400, "ExpiredTokenException", "The security token included in the request is expired");
+      if (revoked.count(akid))
+        return aws_error(400, "ExpiredTokenException", "The security token included in the request is expired");
       ++accepted;
       if (r.target.ends_with("BatchWriteItem")) {
         items += boost::json::parse(r.body).at("RequestItems").at("t").as_array().size();
@@ -101,7 +103,8 @@ struct front_harness {
 
 }  // namespace
 
-TEST_CASE("client + credentials_provider: one provider call, every request verified; ExpiredToken -> new keys, one retry") {
+TEST_CASE(
+    "client + credentials_provider: one provider call, every request verified; ExpiredToken -> new keys, one retry") {
   front_harness h;
   CHECK(h.calls == 0);  // lazy: nothing fetched by the constructor
   auto body = [&]() -> asio::awaitable<void> {

@@ -278,7 +278,8 @@ asio::awaitable<void> timeouts(fake_endpoint& ep) {
 
 TEST_CASE("client fault: replies slower than request_timeout time out after max_attempts attempts") {
   play({fault(exchange::action::reply, 400ms), fault(exchange::action::no_reply_hang),
-                                        fault(exchange::action::no_reply_hang)}, timeouts);
+        fault(exchange::action::no_reply_hang)},
+       timeouts);
 }
 
 // --- 7. cancellation in flight ---------------------------------------------------------------
@@ -420,7 +421,8 @@ TEST_CASE("client fault: the retry token bucket stops retries when empty, succes
 
 // --- 10. diagnostics and secrets ---------------------------------------------------------------
 
-const credentials secret_creds{"AKIDNEEDLE0001", "wJalrXUtnFEMI/K7MDENG/SECRETNEEDLEKEY", "TOKENNEEDLE/session+token=="};
+const credentials secret_creds{"AKIDNEEDLE0001", "wJalrXUtnFEMI/K7MDENG/SECRETNEEDLEKEY",
+                               "TOKENNEEDLE/session+token=="};
 
 // DynamoDB's InvalidSignatureException quotes the canonical request, security token included.
 exchange invalid_signature_echo() {
@@ -429,9 +431,10 @@ exchange invalid_signature_echo() {
   e.body_fn = [](const test::recorded_request& req) {
     json::object o;
     o["__type"] = "com.amazon.coral.service#InvalidSignatureException";
-    o["message"] = "The request signature we calculated does not match the signature you provided.\n\n"
-                   "The Canonical String for this request should have been\n'POST\n/\n\nx-amz-security-token:" +
-                   req.headers.at("x-amz-security-token") + "\n'";
+    o["message"] =
+        "The request signature we calculated does not match the signature you provided.\n\n"
+        "The Canonical String for this request should have been\n'POST\n/\n\nx-amz-security-token:" +
+        req.headers.at("x-amz-security-token") + "\n'";
     return json::serialize(o);
   };
   return e;

@@ -4,11 +4,11 @@
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
 
+#include "run_coro.hpp"
+
 #include <boost/asio/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <doctest/doctest.h>
-
-#include "run_coro.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -38,7 +38,9 @@ std::string temp_file(const std::string& name, const std::string& text) {
 }  // namespace
 
 TEST_CASE("from_env: region and endpoint follow the AWS SDK order") {
-  fake_env e{{{"HOME", "/nonexistent"}, {"AWS_ACCESS_KEY_ID", "AK"}, {"AWS_SECRET_ACCESS_KEY", "SK"},
+  fake_env e{{{"HOME", "/nonexistent"},
+              {"AWS_ACCESS_KEY_ID", "AK"},
+              {"AWS_SECRET_ACCESS_KEY", "SK"},
               {"AWS_DEFAULT_REGION", "eu-west-1"}}};
   auto c = e.load();
   CHECK(c.region == "eu-west-1");
@@ -61,8 +63,12 @@ TEST_CASE("from_env: region and endpoint follow the AWS SDK order") {
   CHECK_THROWS_AS(e.load(), error);
 }
 
-TEST_CASE("from_env: AWS_RETRY_MODE picks standard, legacy (as standard) or adaptive; anything else names the variable and value") {
-  fake_env e{{{"HOME", "/nonexistent"}, {"AWS_ACCESS_KEY_ID", "AK"}, {"AWS_SECRET_ACCESS_KEY", "SK"},
+TEST_CASE(
+    "from_env: AWS_RETRY_MODE picks standard, legacy (as standard) or adaptive; anything else names the variable and "
+    "value") {
+  fake_env e{{{"HOME", "/nonexistent"},
+              {"AWS_ACCESS_KEY_ID", "AK"},
+              {"AWS_SECRET_ACCESS_KEY", "SK"},
               {"AWS_REGION", "eu-west-1"}}};
   CHECK(e.load().retry.mode == retry_mode::standard);
   e.vars["AWS_RETRY_MODE"] = "adaptive";
@@ -92,8 +98,9 @@ TEST_CASE("retry policy: adaptive mode has a rate limiter, standard mode none") 
 }
 
 TEST_CASE("from_env: shared credentials and config files for AWS_PROFILE") {
-  auto creds = temp_file("credentials", "[default]\naws_access_key_id = DEF\naws_secret_access_key = DEFS\n\n"
-                                        "[work]\naws_access_key_id=WORK\naws_secret_access_key = WORKS\naws_session_token = T\n");
+  auto creds = temp_file("credentials",
+                         "[default]\naws_access_key_id = DEF\naws_secret_access_key = DEFS\n\n"
+                         "[work]\naws_access_key_id=WORK\naws_secret_access_key = WORKS\naws_session_token = T\n");
   auto config = temp_file("config", "[default]\nregion = ap-south-1\n[profile work]\nregion = sa-east-1\n");
   fake_env e{{{"HOME", "/nonexistent"}, {"AWS_SHARED_CREDENTIALS_FILE", creds}, {"AWS_CONFIG_FILE", config}}};
   // The files' keys come from the default chain, at the first request, not from from_env().
@@ -149,7 +156,8 @@ TEST_CASE("endpoint URLs are taken apart into host, port and Host header") {
 }
 
 TEST_CASE("retry policy: full-jitter backoff capped, token bucket drains and refunds") {
-  retry_config cfg{.max_attempts = 3, .base_delay = std::chrono::milliseconds(100), .max_delay = std::chrono::milliseconds(1000)};
+  retry_config cfg{
+      .max_attempts = 3, .base_delay = std::chrono::milliseconds(100), .max_delay = std::chrono::milliseconds(1000)};
   detail::retry_policy p(cfg, 42);
   CHECK(p.max_backoff(1).count() == 100);
   CHECK(p.max_backoff(2).count() == 200);
@@ -176,13 +184,13 @@ TEST_CASE("retry policy: full-jitter backoff capped, token bucket drains and ref
 }
 
 TEST_CASE("is_retryable: throttling, 5xx, CRC, timeouts and resets yes; client mistakes no") {
-  for (auto e : {service_errc::provisioned_throughput_exceeded, service_errc::throttling, service_errc::request_limit_exceeded,
-                 service_errc::limit_exceeded, service_errc::transaction_conflict, service_errc::internal_server_error,
-                 service_errc::service_unavailable})
+  for (auto e : {service_errc::provisioned_throughput_exceeded, service_errc::throttling,
+                 service_errc::request_limit_exceeded, service_errc::limit_exceeded, service_errc::transaction_conflict,
+                 service_errc::internal_server_error, service_errc::service_unavailable})
     CHECK(is_retryable(e));
-  for (auto e : {service_errc::validation_exception, service_errc::conditional_check_failed, service_errc::resource_not_found,
-                 service_errc::access_denied, service_errc::invalid_signature, service_errc::unrecognized_client,
-                 service_errc::unknown})
+  for (auto e : {service_errc::validation_exception, service_errc::conditional_check_failed,
+                 service_errc::resource_not_found, service_errc::access_denied, service_errc::invalid_signature,
+                 service_errc::unrecognized_client, service_errc::unknown})
     CHECK_FALSE(is_retryable(e));
   CHECK(is_retryable(errc::crc32_mismatch));
   CHECK(is_retryable(errc::timeout));

@@ -105,7 +105,7 @@ TEST_CASE("connection_pool: a waiter cancelled after being handed a connection p
   h.step();
   // On the executor (as a real release is), so the cancellation lands before b resumes.
   asio::post(h.ioc, [&] {
-    h.pool.release(h.give_back(), true);                 // handed to b...
+    h.pool.release(h.give_back(), true);               // handed to b...
     cancel_b.emit(asio::cancellation_type::terminal);  // ...which is cancelled before it runs
   });
   h.step();

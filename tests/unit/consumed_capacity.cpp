@@ -43,7 +43,8 @@ TEST_CASE("consumed capacity: nothing is added for none, other actions, a body t
     CAPTURE(op);
     CHECK_FALSE(with_return_consumed_capacity(op, "{}", return_consumed_capacity::total));
   }
-  CHECK_FALSE(with_return_consumed_capacity("TransactWriteItems", R"({"TransactItems":[],"ReturnConsumedCapacity":"NONE"})",
+  CHECK_FALSE(with_return_consumed_capacity("TransactWriteItems",
+                                            R"({"TransactItems":[],"ReturnConsumedCapacity":"NONE"})",
                                             return_consumed_capacity::total));
   CHECK_FALSE(with_return_consumed_capacity("PutItem", R"({"ReturnConsumedCapacity" : "INDEXES"})",
                                             return_consumed_capacity::total));
@@ -58,9 +59,11 @@ TEST_CASE("consumed capacity: nothing is added for none, other actions, a body t
 TEST_CASE("consumed capacity: the table a request names") {
   CHECK(request_table("PutItem", R"({"TableName":"orders","Item":{}})") == "orders");
   CHECK(request_table("PutItem", R"({"Item":{"TableName":{"S":"not this"}},"TableName" : "real"})") == "real");
-  CHECK(request_table("TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":"a"}},{"Put":{"TableName":"b"}}]})") == "a");
+  CHECK(request_table("TransactWriteItems",
+                      R"({"TransactItems":[{"Put":{"TableName":"a"}},{"Put":{"TableName":"b"}}]})") == "a");
   CHECK(request_table("BatchWriteItem", R"({"RequestItems":{"t1":[{"PutRequest":{}}],"t2":[]}})") == "t1");
-  CHECK(request_table("BatchGetItem", R"({"ReturnConsumedCapacity":"TOTAL","RequestItems": { "g" :{"Keys":[]}}})") == "g");
+  CHECK(request_table("BatchGetItem", R"({"ReturnConsumedCapacity":"TOTAL","RequestItems": { "g" :{"Keys":[]}}})") ==
+        "g");
   CHECK(request_table("BatchWriteItem", R"({"RequestItems":{}})").empty());
   CHECK(request_table("ExecuteStatement", R"({"Statement":"SELECT * FROM t"})").empty());
   CHECK(request_table("ListTables", "{}").empty());
@@ -89,15 +92,17 @@ TEST_CASE("consumed capacity: CapacityUnits count as reads or writes by the acti
 }
 
 TEST_CASE("consumed capacity: lists are summed; explicit read and write units win over CapacityUnits") {
-  auto batch = units_of("BatchWriteItem",
-                        R"({"ConsumedCapacity":[{"TableName":"a","CapacityUnits":1},{"TableName":"b","CapacityUnits":2.5}]})");
+  auto batch =
+      units_of("BatchWriteItem",
+               R"({"ConsumedCapacity":[{"TableName":"a","CapacityUnits":1},{"TableName":"b","CapacityUnits":2.5}]})");
   CHECK(batch.write == 3.5);
   auto split = units_of("TransactWriteItems",
                         R"({"ConsumedCapacity":[{"CapacityUnits":6,"ReadCapacityUnits":2,"WriteCapacityUnits":4}]})");
   CHECK(split.read == 2.0);
   CHECK(split.write == 4.0);
-  auto indexes = units_of("PutItem",
-                          R"({"ConsumedCapacity":{"CapacityUnits":2,"Table":{"CapacityUnits":1},"GlobalSecondaryIndexes":{"g":{"CapacityUnits":1}}}})");
+  auto indexes = units_of(
+      "PutItem",
+      R"({"ConsumedCapacity":{"CapacityUnits":2,"Table":{"CapacityUnits":1},"GlobalSecondaryIndexes":{"g":{"CapacityUnits":1}}}})");
   CHECK(indexes.write == 2.0);
 }
 
@@ -105,8 +110,11 @@ TEST_CASE("consumed capacity: PartiQL counts by its statement") {
   const std::string reply = R"({"ConsumedCapacity":{"CapacityUnits":1}})";
   CHECK(units_of("ExecuteStatement", reply, R"({"Statement":"  select * from \"t\""})").read == 1.0);
   CHECK(units_of("ExecuteStatement", reply, R"({"Statement":"UPDATE t SET a = 1 WHERE id = 'x'"})").write == 1.0);
-  CHECK(units_of("BatchExecuteStatement", reply, R"({"Statements":[{"Statement":"SELECT * FROM t WHERE id = ?"}]})").read == 1.0);
-  CHECK(units_of("ExecuteTransaction", reply, R"({"TransactStatements":[{"Statement":"INSERT INTO t VALUE {'id':'a'}"}]})").write == 1.0);
+  CHECK(units_of("BatchExecuteStatement", reply, R"({"Statements":[{"Statement":"SELECT * FROM t WHERE id = ?"}]})")
+            .read == 1.0);
+  CHECK(units_of("ExecuteTransaction", reply,
+                 R"({"TransactStatements":[{"Statement":"INSERT INTO t VALUE {'id':'a'}"}]})")
+            .write == 1.0);
 }
 
 TEST_CASE("consumed capacity: absent or malformed ConsumedCapacity reports nothing") {

@@ -1,7 +1,7 @@
-#include "run_coro.hpp"
-
 #include <dynasio/detail/credentials_cache.hpp>
 #include <dynasio/error.hpp>
+
+#include "run_coro.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -192,7 +192,8 @@ struct harness {
 
   harness() {
     credentials_provider p("gated", [s = src] { return gated_fetch(s); });
-    cache = std::make_shared<credentials_cache>(ioc.get_executor(), p, no_jitter(), [n = now] { return *n; }, [](log_level, std::string_view) {});
+    cache = std::make_shared<credentials_cache>(
+        ioc.get_executor(), p, no_jitter(), [n = now] { return *n; }, [](log_level, std::string_view) {});
   }
 
   void spawn_gets(unsigned n) {
@@ -279,7 +280,8 @@ TEST_CASE("credentials_cache: a cancelled waiter leaves; the refresh goes on and
   h.src->next = keys("A", t0 + hours(1));
   asio::cancellation_signal sig;
   std::optional<credentials_result> cancelled;
-  asio::co_spawn(h.ioc, h.cache->get(), asio::bind_cancellation_slot(sig.slot(), [&](std::exception_ptr e, credentials_result r) {
+  asio::co_spawn(h.ioc, h.cache->get(),
+                 asio::bind_cancellation_slot(sig.slot(), [&](std::exception_ptr e, credentials_result r) {
                    REQUIRE(!e);
                    cancelled = std::move(r);
                  }));

@@ -1,9 +1,9 @@
-#include "credentials_fakes.hpp"
-#include "run_coro.hpp"
-
 #include <dynasio/credentials.hpp>
 #include <dynasio/detail/crypto.hpp>
 #include <dynasio/error.hpp>
+
+#include "credentials_fakes.hpp"
+#include "run_coro.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -215,7 +215,9 @@ TEST_CASE("IMDS provider: token PUT with TTL, role, credentials; the token is re
   CHECK(imds.tokenless_gets.empty());
 }
 
-TEST_CASE("IMDS provider: a 401 on a GET with the cached token gets one new token; a missing TTL header assumes the one asked") {
+TEST_CASE(
+    "IMDS provider: a 401 on a GET with the cached token gets one new token; a missing TTL header assumes the one "
+    "asked") {
   asio::io_context ioc;
   fake_imds imds;
   imds.send_ttl = false;
@@ -448,8 +450,9 @@ fake_env_vars profile_env(const std::string& config, const std::string& creds) {
 }  // namespace
 
 TEST_CASE("profile provider: static keys; a missing profile is not-loaded") {
-  auto env = profile_env("[profile dev]\nregion = eu-west-1\n", "[dev]\naws_access_key_id = DEVAK\naws_secret_access_key = DEVSK\n"
-                                                             "aws_session_token = T\naws_account_id = 42\n");
+  auto env = profile_env("[profile dev]\nregion = eu-west-1\n",
+                         "[dev]\naws_access_key_id = DEVAK\naws_secret_access_key = DEVSK\n"
+                         "aws_session_token = T\naws_account_id = 42\n");
   auto o = run_provider(profile_credentials("dev", env.options()));
   REQUIRE_MESSAGE(o.creds, message(o));
   CHECK(o.creds->access_key_id == "DEVAK");
@@ -467,9 +470,10 @@ TEST_CASE("profile provider: static keys; a missing profile is not-loaded") {
 }
 
 TEST_CASE("profile provider: credential_process without a shell, bounded in time") {
-  const std::string ok = write_script("proc-ok", R"(echo '{"Version": 1, "AccessKeyId": "PROC", "SecretAccessKey": "S",)"
-                                                 R"( "SessionToken": "T", "Expiration": "2030-01-01T00:00:00Z"}')"
-                                                 "\n");
+  const std::string ok =
+      write_script("proc-ok", R"(echo '{"Version": 1, "AccessKeyId": "PROC", "SecretAccessKey": "S",)"
+                              R"( "SessionToken": "T", "Expiration": "2030-01-01T00:00:00Z"}')"
+                              "\n");
   const std::string dir = std::filesystem::path(ok).parent_path().string();
   const std::string spaced = dir + "/dynasio cred proc " + std::to_string(::getpid());
   std::filesystem::copy_file(ok, spaced, std::filesystem::copy_options::overwrite_existing);
@@ -477,12 +481,14 @@ TEST_CASE("profile provider: credential_process without a shell, bounded in time
   const std::string slow = write_script("proc-slow", "sleep 5\n");
   const std::string v2 = write_script("proc-v2", R"(echo '{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "S"}')"
                                                  "\n");
-  const std::string args = write_script("proc-args", "printf '{\"Version\":1,\"AccessKeyId\":\"%s\",\"SecretAccessKey\":\"S\"}' \"$1\"\n");
-  auto env = profile_env("[profile ok]\ncredential_process = " + ok + "\naws_account_id = 7\n[profile spaced]\ncredential_process = \"" +
-                             spaced + "\" --flag\n[profile fails]\ncredential_process = " + fails +
-                             "\n[profile slow]\ncredential_process = " + slow + "\n[profile v2]\ncredential_process = " + v2 +
-                             "\n[profile args]\ncredential_process = " + args + " '$HOME;`id`'\n",
-                         "");
+  const std::string args =
+      write_script("proc-args", "printf '{\"Version\":1,\"AccessKeyId\":\"%s\",\"SecretAccessKey\":\"S\"}' \"$1\"\n");
+  auto env = profile_env(
+      "[profile ok]\ncredential_process = " + ok + "\naws_account_id = 7\n[profile spaced]\ncredential_process = \"" +
+          spaced + "\" --flag\n[profile fails]\ncredential_process = " + fails +
+          "\n[profile slow]\ncredential_process = " + slow + "\n[profile v2]\ncredential_process = " + v2 +
+          "\n[profile args]\ncredential_process = " + args + " '$HOME;`id`'\n",
+      "");
   auto o = run_provider(profile_credentials("ok", env.options()));
   REQUIRE_MESSAGE(o.creds, message(o));
   CHECK(o.creds->access_key_id == "PROC");
@@ -516,7 +522,8 @@ TEST_CASE("profile provider: role_arn + source_profile -> SigV4-signed AssumeRol
   std::vector<std::map<std::string, std::string>> seen;
   fake_endpoint ep(ioc.get_executor(), sts_handler(script, seen));
   auto env = profile_env(
-      "[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = base\nexternal_id = ext-1\nduration_seconds = 1800\n"
+      "[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = base\nexternal_id = ext-1\nduration_seconds "
+      "= 1800\n"
       "role_session_name = app-session\nregion = eu-central-1\n"
       "[profile chained]\nrole_arn = arn:aws:iam::1:role/outer\nsource_profile = app\n"
       "[profile loop_a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = loop_b\n"
@@ -606,10 +613,13 @@ TEST_CASE("profile provider: SSO from the cached token and GetRoleCredentials (s
   fake_endpoint ep(ioc.get_executor(), [&seen](const recorded_request& r) -> exchange {
     seen.push_back(r);
     auto tok = r.headers.find("x-amz-sso_bearer_token");
-    if (tok == r.headers.end() || tok->second != "sso-access-token") return fake_imds::with(401, R"({"message":"bad token"})");
+    if (tok == r.headers.end() || tok->second != "sso-access-token")
+      return fake_imds::with(401, R"({"message":"bad token"})");
     const long long exp_ms = duration_cast<milliseconds>((system_clock::now() + hours(1)).time_since_epoch()).count();
-    return fake_imds::with(200, R"({"roleCredentials":{"accessKeyId":"SSOAK","secretAccessKey":"SSOSK","sessionToken":"SSOTOK","expiration":)" +
-                                    std::to_string(exp_ms) + "}}");
+    return fake_imds::with(
+        200,
+        R"({"roleCredentials":{"accessKeyId":"SSOAK","secretAccessKey":"SSOSK","sessionToken":"SSOTOK","expiration":)" +
+            std::to_string(exp_ms) + "}}");
   });
   const std::string home = std::filesystem::temp_directory_path() / ("dynasio-sso-home-" + std::to_string(::getpid()));
   std::filesystem::create_directories(home + "/.aws/sso/cache");

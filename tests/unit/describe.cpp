@@ -3,7 +3,6 @@
 
 #include <boost/describe/class.hpp>
 #include <boost/json/parse.hpp>
-
 #include <doctest/doctest.h>
 
 #include <array>
@@ -41,8 +40,8 @@ struct order {
   std::chrono::system_clock::time_point created;
   std::uint64_t big = 0;
 };
-BOOST_DESCRIBE_STRUCT(order, (), (id, qty, price, paid, lines, counts, tags, codes, note, ship_to, history, blob,
-                                  created, big))
+BOOST_DESCRIBE_STRUCT(order, (),
+                      (id, qty, price, paid, lines, counts, tags, codes, note, ship_to, history, blob, created, big))
 
 bool operator==(const address& a, const address& b) { return a.city == b.city && a.zip == b.zip; }
 
@@ -63,8 +62,8 @@ TEST_CASE("described structs round-trip through items") {
   o.ship_to = {"Paris", "75001"};
   o.history = {{"Lyon", std::nullopt}};
   o.blob = {std::byte{0}, std::byte{255}};
-  o.created = std::chrono::sys_days(std::chrono::year(2024) / 5 / 1) + std::chrono::hours(12) +
-              std::chrono::milliseconds(250);
+  o.created =
+      std::chrono::sys_days(std::chrono::year(2024) / 5 / 1) + std::chrono::hours(12) + std::chrono::milliseconds(250);
   o.big = 18446744073709551615ull;
 
   item i = to_item(o);
@@ -205,8 +204,7 @@ TEST_CASE("JSON, tuple and local date-time attributes that do not convert are na
     }
     return std::string("accepted");
   };
-  CHECK(doctest::String(message("doc", "{\"a\":").c_str()) ==
-        doctest::Contains("attribute doc: not JSON text ("));
+  CHECK(doctest::String(message("doc", "{\"a\":").c_str()) == doctest::Contains("attribute doc: not JSON text ("));
   CHECK(message("doc", "[1] 2").find("\"[1] 2\"") != std::string::npos);
   CHECK(message("doc", 5) == "attribute doc: attribute value is N, not S");
   CHECK(message("triple", list{1, "x"}) == "attribute triple: a list of 2 elements for 3 positions");
@@ -223,8 +221,10 @@ TEST_CASE("JSON, tuple and local date-time attributes that do not convert are na
 
 TEST_CASE("date-times outside ISO-8601's years or the member's range are refused, not wrapped") {
   using namespace std::chrono;
-  CHECK_THROWS_WITH_AS(detail::parse_timestamp("9999-12-31T23:59:59Z"), doctest::Contains("out of the member's range"), error);
-  CHECK_THROWS_WITH_AS(detail::parse_timestamp("1000-01-01T00:00:00Z"), doctest::Contains("out of the member's range"), error);
+  CHECK_THROWS_WITH_AS(detail::parse_timestamp("9999-12-31T23:59:59Z"), doctest::Contains("out of the member's range"),
+                       error);
+  CHECK_THROWS_WITH_AS(detail::parse_timestamp("1000-01-01T00:00:00Z"), doctest::Contains("out of the member's range"),
+                       error);
   CHECK(detail::parse_timestamp("2262-01-01T00:00:00Z") == sys_days(year(2262) / 1 / 1));
   CHECK_THROWS_AS(detail::parse_timestamp("2024-05-01T12:00:00.1234567890Z"), error);
   CHECK_THROWS_AS(detail::parse_timestamp("2024-05-01T12:00:00.99999999999999999999Z"), error);

@@ -15,7 +15,8 @@ TEST_CASE("service types map to service_errc, with or without their namespace pr
 }
 
 TEST_CASE("error carries diagnostics and says them in what()") {
-  error e(service_errc::validation_exception, diagnostics{"ValidationException", "One or more parameter values were invalid", 400, "RID1"});
+  error e(service_errc::validation_exception,
+          diagnostics{"ValidationException", "One or more parameter values were invalid", 400, "RID1"});
   CHECK(e.code() == service_errc::validation_exception);
   CHECK(e.diagnostics().http_status == 400);
   std::string what = e.what();

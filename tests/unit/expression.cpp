@@ -27,6 +27,7 @@ TEST_CASE("conditions combine with and, or, not, between and existence") {
   CHECK(values.at(":dv3") == attribute_value(10));
   CHECK(values.size() == 4);
   CHECK(detail::render(attr("a") != 1 && attr("b") < 2 && attr("c") <= 3 && attr("d") > 4 && attr("e") >= 5 &&
-                           attribute_exists(attr("f")), names, values)
+                           attribute_exists(attr("f")),
+                       names, values)
             .find("<> ") != std::string::npos);
 }

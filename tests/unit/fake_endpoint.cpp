@@ -1,4 +1,5 @@
 #include "fake_endpoint.hpp"
+
 #include "fake_tls_endpoint.hpp"
 #include "run_coro.hpp"
 #include "test_certs.hpp"
@@ -7,7 +8,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -36,8 +36,7 @@ struct reply {
 };
 
 asio::awaitable<void> connect(beast::tcp_stream& stream, const fake_endpoint& ep) {
-  co_await stream.async_connect(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), ep.port()),
-                                asio::use_awaitable);
+  co_await stream.async_connect(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), ep.port()), asio::use_awaitable);
 }
 
 // One DynamoDB-style POST on an open connection; errors are returned, not thrown.
@@ -550,8 +549,7 @@ TEST_CASE("TLS: verification fails for the wrong host, an untrusted CA, or a con
     CHECK(ec.category() == asio::error::get_ssl_category());
     CHECK(ep.request_count() == 0);
     // The same certificate passes when the client asks for the name it was made for.
-    fake_tls_endpoint ep2(ioc.get_executor(), {step("", R"({"over":"tls"})"), step("", "{}")},
-                          server_cert::wrong_host);
+    fake_tls_endpoint ep2(ioc.get_executor(), {step("", R"({"over":"tls"})"), step("", "{}")}, server_cert::wrong_host);
     ssl::context ctx2 = dynasio::test::make_client_tls_context();
     run_coro(ioc, stop_when_done(ep2, tls_ok(ep2, ctx2, "wrong.example")));
   }

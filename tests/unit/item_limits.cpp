@@ -29,14 +29,14 @@ std::string key_message(std::string_view name, const attribute_value& v, key_rol
 }  // namespace
 
 TEST_CASE("value and item sizes follow DynamoDB's documented rules") {
-  CHECK(value_size("héllo") == 6);                            // UTF-8 bytes
-  CHECK(value_size(binary(std::string(10, '\0'))) == 10);    // raw bytes, not base64
+  CHECK(value_size("héllo") == 6);                         // UTF-8 bytes
+  CHECK(value_size(binary(std::string(10, '\0'))) == 10);  // raw bytes, not base64
   CHECK(value_size(true) == 1);
   CHECK(value_size(nullptr) == 1);
   CHECK(value_size(0) == 1);
-  CHECK(value_size(7) == 2);                                 // 1 digit
-  CHECK(value_size(number("123.4500")) == 4);                // 5 significant digits
-  CHECK(value_size(number("0.00012300")) == 3);              // zeros trimmed: 3 digits
+  CHECK(value_size(7) == 2);                     // 1 digit
+  CHECK(value_size(number("123.4500")) == 4);    // 5 significant digits
+  CHECK(value_size(number("0.00012300")) == 3);  // zeros trimmed: 3 digits
   CHECK(value_size(list{}) == 3);
   CHECK(value_size(list{"ab", true}) == 3 + (1 + 2) + (1 + 1));
   CHECK(value_size(item{{"k", "vv"}}) == 3 + 1 + 1 + 2);

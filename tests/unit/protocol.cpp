@@ -3,12 +3,11 @@
 #include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/detail/protocol/json_writer.hpp>
 
+#include "random_items.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <doctest/doctest.h>
-
-#include "random_items.hpp"
 
 using namespace dynasio;
 using namespace dynasio::detail;
@@ -43,8 +42,12 @@ std::string protocol_message(std::string_view json) {
 }  // namespace
 
 TEST_CASE("base64 follows RFC 4648 and refuses anything else") {
-  const std::pair<const char*, const char*> vectors[] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
-                                                         {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
                                                          {"foobar", "Zm9vYmFy"}};
   for (auto [raw, enc] : vectors) {
     std::string out = "x";
@@ -57,7 +60,8 @@ TEST_CASE("base64 follows RFC 4648 and refuses anything else") {
   std::string enc;
   base64_encode(enc, all);
   CHECK(base64_decode(enc) == all);
-  for (const char* bad : {"Zg=", "Zg", "Z===", "Zm9v!A==", "Zh==", "Zm8=Zm8=", "=Zm8", "Zm 9v"}) CHECK_FALSE(base64_decode(bad));
+  for (const char* bad : {"Zg=", "Zg", "Z===", "Zm9v!A==", "Zh==", "Zm8=Zm8=", "=Zm8", "Zm 9v"})
+    CHECK_FALSE(base64_decode(bad));
 }
 
 TEST_CASE("strings are escaped: quotes, backslashes and every control character") {
@@ -73,8 +77,9 @@ TEST_CASE("strings are escaped: quotes, backslashes and every control character"
 }
 
 TEST_CASE("invalid UTF-8 is refused rather than sent") {
-  for (std::string_view bad : {"\x80", "a\xff", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
-                               "\xf5\x80\x80\x80", "\xe2\x82", "\xf0\x9f\x98", "\xe2\x28\xa1", "ok\xc3"}) {
+  for (std::string_view bad :
+       {"\x80", "a\xff", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+        "\xe2\x82", "\xf0\x9f\x98", "\xe2\x28\xa1", "ok\xc3"}) {
     std::string out;
     try {
       write_json_string(out, bad);
@@ -153,8 +158,9 @@ TEST_CASE("protocol: HTTP dates (the service's clock) parse exactly; anything el
   auto t = parse_http_date("Tue, 01 Dec 2026 09:58:59 GMT");
   REQUIRE(t);
   CHECK(*t == sys_days(year(2026) / 12 / 1) + hours(9) + minutes(58) + seconds(59));
-  for (const char* bad : {"", "Tue, 01 Dec 2026 09:58:59 UTC", "Tue, 31 Feb 2026 09:58:59 GMT",
-                          "Tue, 01 Foo 2026 09:58:59 GMT", "Tue, 01 Dec 2026 25:58:59 GMT", "Tue 01 Dec 2026 09:58:59 GMT"}) {
+  for (const char* bad :
+       {"", "Tue, 01 Dec 2026 09:58:59 UTC", "Tue, 31 Feb 2026 09:58:59 GMT", "Tue, 01 Foo 2026 09:58:59 GMT",
+        "Tue, 01 Dec 2026 25:58:59 GMT", "Tue 01 Dec 2026 09:58:59 GMT"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_http_date(bad));
   }

@@ -33,18 +33,25 @@ TEST_CASE("proxy: loopback and link-local never go through a proxy; NO_PROXY rul
     bool direct;
   };
   const row rows[] = {
-      {"127.0.0.1", "", true},          {"127.8.9.10", "", true},
-      {"::1", "", true},                {"localhost", "", true},
-      {"169.254.169.254", "", true},    {"169.254.170.2", "", true},
-      {"fe80::1", "", true},            {"dynamodb.us-east-1.amazonaws.com", "", false},
-      {"10.0.0.5", "", false},          {"db.example.com", "example.com", true},
+      {"127.0.0.1", "", true},
+      {"127.8.9.10", "", true},
+      {"::1", "", true},
+      {"localhost", "", true},
+      {"169.254.169.254", "", true},
+      {"169.254.170.2", "", true},
+      {"fe80::1", "", true},
+      {"dynamodb.us-east-1.amazonaws.com", "", false},
+      {"10.0.0.5", "", false},
+      {"db.example.com", "example.com", true},
       {"db.example.com", ".example.com", true},
       {"example.com", ".example.com", true},
       {"badexample.com", "example.com", false},
       {"DB.Example.COM", "example.com", true},
       {"db.example.com", "other.org, example.com:443", true},
-      {"anything.at.all", "*", true},   {"10.1.2.3", "10.0.0.0/8", true},
-      {"11.1.2.3", "10.0.0.0/8", false}, {"10.1.2.3", "10.1.2.3", true},
+      {"anything.at.all", "*", true},
+      {"10.1.2.3", "10.0.0.0/8", true},
+      {"11.1.2.3", "10.0.0.0/8", false},
+      {"10.1.2.3", "10.1.2.3", true},
       {"2001:db8::5", "2001:db8::/32", true},
       {"2001:db9::5", "2001:db8::/32", false},
       {"db.example.com", "10.0.0.0/8", false},
@@ -82,14 +89,10 @@ TEST_CASE("proxy: the URL is http://[user:pass@]host[:port]; mistakes name the f
 }
 
 TEST_CASE("proxy: from_env reads HTTPS_PROXY for https, HTTP_PROXY for http, NO_PROXY, AWS_CA_BUNDLE") {
-  std::map<std::string, std::string> env{{"AWS_REGION", "eu-west-1"},
-                                         {"AWS_ACCESS_KEY_ID", "AKID"},
-                                         {"AWS_SECRET_ACCESS_KEY", "S"},
-                                         {"HTTPS_PROXY", "http://secure:3128"},
-                                         {"http_proxy", "http://plain:8080"},
-                                         {"no_proxy", ".internal"},
-                                         {"AWS_CA_BUNDLE", "/etc/corp-ca.pem"},
-                                         {"HOME", "/nonexistent"}};
+  std::map<std::string, std::string> env{{"AWS_REGION", "eu-west-1"},           {"AWS_ACCESS_KEY_ID", "AKID"},
+                                         {"AWS_SECRET_ACCESS_KEY", "S"},        {"HTTPS_PROXY", "http://secure:3128"},
+                                         {"http_proxy", "http://plain:8080"},   {"no_proxy", ".internal"},
+                                         {"AWS_CA_BUNDLE", "/etc/corp-ca.pem"}, {"HOME", "/nonexistent"}};
   auto getenv = [&](std::string_view name) -> std::optional<std::string> {
     auto it = env.find(std::string(name));
     return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);

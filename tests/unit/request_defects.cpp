@@ -43,9 +43,10 @@ client_config config_for(const fake_endpoint& ep) {
 exchange describe_pk_sk() {
   exchange e;
   e.expect_target = "DynamoDB_20120810.DescribeTable";
-  e.body = R"({"Table":{"TableName":"tbl","TableStatus":"ACTIVE","ItemCount":0,)"
-           R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],)"
-           R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}]}})";
+  e.body =
+      R"({"Table":{"TableName":"tbl","TableStatus":"ACTIVE","ItemCount":0,)"
+      R"("KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],)"
+      R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"}]}})";
   return e;
 }
 

@@ -1,10 +1,11 @@
 // The guard of tests/common/secret_guard.hpp finds what it must, and really fails a test: the
 // cases marked should_fail pass only if the guard failed them.
+#include "secret_guard.hpp"
+
 #include <dynasio/error.hpp>
 
 #include "integration.hpp"
 #include "run_coro.hpp"
-#include "secret_guard.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <doctest/doctest.h>
@@ -57,7 +58,8 @@ TEST_CASE("secret_guard: run_coro fails the test when an exception message holds
 }
 
 TEST_CASE("secret_guard: run_coro fails the test when diagnostics() holds the secret key" * doctest::should_fail()) {
-  CHECK_THROWS_AS(test::run_coro(throw_diagnostics("canonical request ... " + std::string(test::guarded_secret_key))), error);
+  CHECK_THROWS_AS(test::run_coro(throw_diagnostics("canonical request ... " + std::string(test::guarded_secret_key))),
+                  error);
 }
 
 TEST_CASE("secret_guard: run_coro passes an exception without a secret on untouched") {

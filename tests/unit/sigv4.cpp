@@ -165,7 +165,8 @@ TEST_CASE("sigv4: an OpenSSL failure at any step surfaces as signing_failed, and
   CHECK(failures == 7);
   sigv4::signer s("us-east-1", "dynamodb");
   dynasio::detail::crypto_fail_countdown = 0;
-  CHECK(thrown_errc([&] { s.sign(creds, {"GET", "/", {{"Host", "h"}}, {}}, "20150830T123600Z"); }) ==
-        errc::signing_failed);
+  CHECK(thrown_errc([&] {
+          s.sign(creds, {"GET", "/", {{"Host", "h"}}, {}}, "20150830T123600Z");
+        }) == errc::signing_failed);
   dynasio::detail::crypto_fail_countdown = -1;
 }

@@ -56,8 +56,8 @@ TEST_CASE("sigv4: every classic test-suite case gives the expected creq, sts, au
     return t.substr(t.rfind('\n') + 1);
   }();
   // get-vanilla-with-session-token's token is not in its .req; the CRT copy of the case states it.
-  const std::string vanilla_token = between(
-      slurp(data_dir / "crt" / "v4" / "get-vanilla-with-session-token" / "context.json"), "\"token\": \"", '"');
+  const std::string vanilla_token =
+      between(slurp(data_dir / "crt" / "v4" / "get-vanilla-with-session-token" / "context.json"), "\"token\": \"", '"');
   REQUIRE(vanilla_token.size() == 64);
 
   int cases = 0, inconsistent_sreq = 0;
@@ -108,8 +108,8 @@ TEST_CASE("sigv4: every CRT test-suite case gives the expected creq, sts, signat
     ++cases;
     const auto ctx = boost::json::parse(slurp(dir / "context.json")).as_object();
     const auto& c = ctx.at("credentials").as_object();
-    dynasio::credentials creds{std::string(c.at("access_key_id").as_string()),
-                               std::string(c.at("secret_access_key").as_string()), {}};
+    dynasio::credentials creds{
+        std::string(c.at("access_key_id").as_string()), std::string(c.at("secret_access_key").as_string()), {}};
     if (const auto* t = c.if_contains("token")) creds.session_token = std::string(t->as_string());
     sigv4::sign_options options;
     options.normalize_path = ctx.at("normalize").as_bool();

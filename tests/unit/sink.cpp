@@ -47,9 +47,10 @@ namespace {
 exchange described(std::string status) {
   exchange e;
   e.expect_target = "DynamoDB_20120810.DescribeTable";
-  e.body = R"({"Table":{"TableName":"tbl","TableStatus":")" + status +
-           R"(","ItemCount":0,"KeySchema":[{"AttributeName":"id","KeyType":"HASH"},{"AttributeName":"n","KeyType":"RANGE"}],)"
-           R"("AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"n","AttributeType":"N"}]}})";
+  e.body =
+      R"({"Table":{"TableName":"tbl","TableStatus":")" + status +
+      R"(","ItemCount":0,"KeySchema":[{"AttributeName":"id","KeyType":"HASH"},{"AttributeName":"n","KeyType":"RANGE"}],)"
+      R"("AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"n","AttributeType":"N"}]}})";
   return e;
 }
 
@@ -58,7 +59,9 @@ exchange expect(std::string operation, exchange e = {}) {
   return e;
 }
 
-exchange not_found() { return expect("DescribeTable", test::aws_error(400, "ResourceNotFoundException", "Requested resource not found")); }
+exchange not_found() {
+  return expect("DescribeTable", test::aws_error(400, "ResourceNotFoundException", "Requested resource not found"));
+}
 
 // A one-table DynamoDB (HASH id S, RANGE n N) that misbehaves on a fixed rhythm.
 class flaky_table {
@@ -70,9 +73,11 @@ class flaky_table {
 
   exchange operator()(const recorded_request& r) {
     if (r.target.ends_with(".DescribeTable")) return described("ACTIVE");
-    if (!r.target.ends_with(".BatchWriteItem")) return test::aws_error(400, "ValidationException", "unexpected " + r.target);
+    if (!r.target.ends_with(".BatchWriteItem"))
+      return test::aws_error(400, "ValidationException", "unexpected " + r.target);
     const std::size_t n = calls_++;
-    if (n % 7 == 5) return test::aws_error(400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.");
+    if (n % 7 == 5)
+      return test::aws_error(400, "ThrottlingException", "Rate of requests exceeds the allowed throughput.");
     const auto body = boost::json::parse(r.body).as_object();
     const auto& requests = body.at("RequestItems").as_object().at("tbl").as_array();
     boost::json::array unprocessed;
@@ -80,7 +85,8 @@ class flaky_table {
     for (const auto& v : requests) {
       const auto& req = v.as_object();
       const bool put = req.contains("PutRequest");
-      item it = detail::read_item(put ? req.at("PutRequest").at("Item").as_object() : req.at("DeleteRequest").at("Key").as_object());
+      item it = detail::read_item(put ? req.at("PutRequest").at("Item").as_object()
+                                      : req.at("DeleteRequest").at("Key").as_object());
       // Every third request, and the poison row always, is left for the client to send again.
       if ((n + index++) % 3 == 0 || it.at("id") == attribute_value("poison")) {
         unprocessed.push_back(v);

@@ -49,25 +49,35 @@ TEST_CASE("sink keys: extract_key returns exactly the key columns") {
   item row{{"id", "a"}, {"ts", 5}, {"qty", 3}};
   CHECK(extract_key(row, hash_range, "s") == key{{"id", "a"}, {"ts", 5}});
   CHECK(extract_key(row, hash_only, "s") == key{{"id", "a"}});
-  CHECK(extract_key(item{{"id", binary(std::string("\x01", 1))}}, table_schema{"t", {"id", key_type::B}, {}}, "s").size() == 1);
+  CHECK(extract_key(item{{"id", binary(std::string("\x01", 1))}}, table_schema{"t", {"id", key_type::B}, {}}, "s")
+            .size() == 1);
 }
 
 TEST_CASE("sink keys: bad key columns are refused with the column named") {
   CHECK(contains(refusal({{"ts", 1}}), "partition key column 'id' is missing"));
   CHECK(contains(refusal({{"id", "a"}}), "sort key column 'ts' is missing"));
-  CHECK(contains(refusal({{"id", true}, {"ts", 1}}), "partition key column 'id': One or more parameter values were invalid: key attribute id must be of type S, N or B, not BOOL"));
-  CHECK(contains(refusal({{"id", nullptr}, {"ts", 1}}), "'id': One or more parameter values were invalid: key attribute id must be of type S, N or B, not NULL"));
+  CHECK(contains(refusal({{"id", true}, {"ts", 1}}),
+                 "partition key column 'id': One or more parameter values were invalid: key attribute id must be of "
+                 "type S, N or B, not BOOL"));
+  CHECK(contains(
+      refusal({{"id", nullptr}, {"ts", 1}}),
+      "'id': One or more parameter values were invalid: key attribute id must be of type S, N or B, not NULL"));
   CHECK(contains(refusal({{"id", item{{"a", 1}}}, {"ts", 1}}), "not M"));
   CHECK(contains(refusal({{"id", list{1}}, {"ts", 1}}), "not L"));
   CHECK(contains(refusal({{"id", string_set{"a"}}, {"ts", 1}}), "not SS"));
   CHECK(contains(refusal({{"id", number_set{1}}, {"ts", 1}}), "not NS"));
   CHECK(contains(refusal({{"id", "a"}, {"ts", "1"}}), "sort key column 'ts' is S but the key is declared N"));
-  CHECK(contains(refusal({{"id", ""}, {"ts", 1}}), "'id': One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value"));
-  CHECK(contains(refusal({{"id", binary(std::string())}}, table_schema{"t", {"id", key_type::B}, {}}), "cannot contain an empty binary value"));
-  CHECK(contains(refusal({{"id", std::string(2049, 'x')}, {"ts", 1}}), "Size of hashkey has exceeded the maximum size limit of2048 bytes (key attribute id: 2049 bytes)"));
+  CHECK(contains(refusal({{"id", ""}, {"ts", 1}}),
+                 "'id': One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
+                 "contain an empty string value"));
+  CHECK(contains(refusal({{"id", binary(std::string())}}, table_schema{"t", {"id", key_type::B}, {}}),
+                 "cannot contain an empty binary value"));
+  CHECK(contains(refusal({{"id", std::string(2049, 'x')}, {"ts", 1}}),
+                 "Size of hashkey has exceeded the maximum size limit of2048 bytes (key attribute id: 2049 bytes)"));
   CHECK_NOTHROW(extract_key({{"id", std::string(2048, 'x')}}, hash_only, "s"));
   table_schema string_sort{"t", {"id"}, key_attribute{"sk"}};
-  CHECK(contains(refusal({{"id", "a"}, {"sk", std::string(1025, 'x')}}, string_sort), "sort key column 'sk': One or more parameter values were invalid: Aggregated size of all range keys"));
+  CHECK(contains(refusal({{"id", "a"}, {"sk", std::string(1025, 'x')}}, string_sort),
+                 "sort key column 'sk': One or more parameter values were invalid: Aggregated size of all range keys"));
   CHECK(contains(refusal({{"ts", 1}}), "sink 'orders'"));
 }
 

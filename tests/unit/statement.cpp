@@ -2,7 +2,6 @@
 #include <dynasio/statement.hpp>
 
 #include <boost/json/parse.hpp>
-
 #include <doctest/doctest.h>
 
 using namespace dynasio;
@@ -27,16 +26,18 @@ TEST_CASE("execute_statement_body writes the statement, typed parameters and opt
 }
 
 TEST_CASE("statements are checked before sending") {
-  CHECK_THROWS_WITH_AS(detail::execute_statement_body("", {}, {}), doctest::Contains("execute_statement: the statement is empty"), error);
+  CHECK_THROWS_WITH_AS(detail::execute_statement_body("", {}, {}),
+                       doctest::Contains("execute_statement: the statement is empty"), error);
   CHECK_THROWS_WITH_AS(detail::execute_statement_body(std::string(8193, 'x'), {}, {}),
                        doctest::Contains("the statement has 8193 characters; at most 8192"), error);
   statement_options zero;
   zero.limit = 0;
-  CHECK_THROWS_WITH_AS(detail::execute_statement_body("SELECT * FROM t", {}, zero), doctest::Contains("limit must be at least 1"),
-                       error);
+  CHECK_THROWS_WITH_AS(detail::execute_statement_body("SELECT * FROM t", {}, zero),
+                       doctest::Contains("limit must be at least 1"), error);
   CHECK_THROWS_WITH_AS(detail::batch_execute_statement_body({}), doctest::Contains("at least one statement"), error);
   std::vector<statement> many(26, statement{"SELECT * FROM t", {}, false});
-  CHECK_THROWS_WITH_AS(detail::batch_execute_statement_body(many), doctest::Contains("26 statements; at most 25"), error);
+  CHECK_THROWS_WITH_AS(detail::batch_execute_statement_body(many), doctest::Contains("26 statements; at most 25"),
+                       error);
   std::vector<statement> one_empty{statement{"SELECT * FROM t", {}, false}, statement{"", {}, false}};
   CHECK_THROWS_WITH_AS(detail::batch_execute_statement_body(one_empty),
                        doctest::Contains("batch_execute_statement: statements[1]: the statement is empty"), error);
@@ -46,7 +47,8 @@ TEST_CASE("batch results keep their order, with per-statement errors and items")
   auto reply = boost::json::parse(R"({"Responses":[
       {"TableName":"t","Item":{"pk":{"S":"a"}}},
       {"TableName":"t","Error":{"Code":"ConditionalCheckFailed","Message":"no","Item":{"pk":{"S":"b"}}}},
-      {"TableName":"t"}]})").as_object();
+      {"TableName":"t"}]})")
+                   .as_object();
   auto results = detail::read_batch_statement(reply, 3);
   REQUIRE(results.size() == 3);
   CHECK(results[0].ok());

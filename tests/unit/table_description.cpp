@@ -69,7 +69,8 @@ TEST_CASE("table description: provisioned billing, with or without a BillingMode
     "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
     "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
     "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 7})";
-  for (const std::string& extra : {std::string(), std::string(R"(, "BillingModeSummary": {"BillingMode": "PROVISIONED"})")}) {
+  for (const std::string& extra :
+       {std::string(), std::string(R"(, "BillingModeSummary": {"BillingMode": "PROVISIONED"})")}) {
     CAPTURE(extra);
     const table_description d = parse("{" + base + extra + "}");
     REQUIRE(d.schema.billing);
@@ -91,7 +92,8 @@ TEST_CASE("table description: a malformed index is a protocol_error naming what 
   auto with_gsi = [](std::string gsi) {
     return R"({"TableName": "t", "TableStatus": "ACTIVE",
       "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-      "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}], "GlobalSecondaryIndexes": )" + gsi + "}";
+      "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}], "GlobalSecondaryIndexes": )" +
+           gsi + "}";
   };
   const std::string cases[] = {
       R"({})",

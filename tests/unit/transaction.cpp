@@ -2,7 +2,6 @@
 #include <dynasio/transaction.hpp>
 
 #include <boost/json/parse.hpp>
-
 #include <doctest/doctest.h>
 
 using namespace dynasio;
@@ -58,23 +57,28 @@ TEST_CASE("transactions are checked against DynamoDB's limits before sending") {
   long_token.client_request_token = std::string(37, 'x');
   CHECK(error_of({transact_write::remove("t", {{"id", "1"}})}, long_token) ==
         "transact_write_items: client_request_token has 37 characters; at most 36 are allowed");
-  CHECK(error_of({transact_write::remove("t", {{"id", "1"}}), transact_write::condition_check("t", {{"id", "1"}}, attr("a") == 1)}) ==
+  CHECK(error_of({transact_write::remove("t", {{"id", "1"}}),
+                  transact_write::condition_check("t", {{"id", "1"}}, attr("a") == 1)}) ==
         "transact_write_items: actions[1] (ConditionCheck): touches the same item of 't' as actions[0]; a transaction "
         "touches each item once");
   // A put's key is known from the key attributes another action on its table uses.
   CHECK(error_of({transact_write::remove("t", {{"id", "1"}}), transact_write::put("t", {{"id", "1"}, {"x", 1}})})
             .find("touches the same item") != std::string::npos);
-  CHECK(error_of({transact_write::remove("t", {{"id", "1"}}), transact_write::put("u", {{"id", "1"}, {"x", 1}})}) == "no error");
+  CHECK(error_of({transact_write::remove("t", {{"id", "1"}}), transact_write::put("u", {{"id", "1"}, {"x", 1}})}) ==
+        "no error");
   CHECK(error_of({transact_write::condition_check("t", {{"id", "1"}}, transact_condition{})}) ==
-        "transact_write_items: actions[0] (ConditionCheck): a condition check needs a condition (or condition_expression)");
-  CHECK(error_of({transact_write::put("", {{"id", "1"}})}) == "transact_write_items: actions[0] (Put): table_name is empty");
+        "transact_write_items: actions[0] (ConditionCheck): a condition check needs a condition (or "
+        "condition_expression)");
+  CHECK(error_of({transact_write::put("", {{"id", "1"}})}) ==
+        "transact_write_items: actions[0] (Put): table_name is empty");
   update_options rv;
   rv.update_expression = "SET a = :a";
   rv.return_values = return_values::all_new;
   CHECK(error_of({transact_write::update("t", {{"id", "1"}}, rv)}) ==
         "transact_write_items: actions[0] (Update): return_values must be none in a transaction");
   std::vector<transact_write> big;
-  for (int i = 0; i < 11; ++i) big.push_back(transact_write::put("t" + std::to_string(i), {{"id", "1"}, {"blob", std::string(390 * 1024, 'x')}}));
+  for (int i = 0; i < 11; ++i)
+    big.push_back(transact_write::put("t" + std::to_string(i), {{"id", "1"}, {"blob", std::string(390 * 1024, 'x')}}));
   CHECK(error_of(big).find("a transaction holds at most 4 MB") != std::string::npos);
   update_options empty;
   CHECK_THROWS_WITH_AS(detail::transact_write_body({transact_write::update("t", {{"id", "1"}}, empty)}, {}),
@@ -97,8 +101,10 @@ TEST_CASE("cancellation reasons come from CancellationReasons, in request order,
 }
 
 TEST_CASE("without a structured body, cancellation codes are read from the message") {
-  auto reasons = detail::read_cancellation_reasons(
-      "", "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None, TransactionConflict]");
+  auto reasons =
+      detail::read_cancellation_reasons("",
+                                        "Transaction cancelled, please refer cancellation reasons for specific reasons "
+                                        "[ConditionalCheckFailed, None, TransactionConflict]");
   REQUIRE(reasons.size() == 3);
   CHECK(reasons[0].code == "ConditionalCheckFailed");
   CHECK(reasons[1].code == "None");
@@ -110,10 +116,12 @@ TEST_CASE("transact_get_body refuses empty and repeated gets, and reads answers 
   CHECK_THROWS_WITH_AS(detail::transact_get_body({}), doctest::Contains("at least one action"), error);
   CHECK_THROWS_WITH_AS(detail::transact_get_body({transact_get{"t", {{"id", "1"}}}, transact_get{"t", {{"id", "1"}}}}),
                        doctest::Contains("gets[1]: the same item of 't' is read twice"), error);
-  CHECK_THROWS_WITH_AS(detail::transact_get_body({transact_get{"t", {}}}), doctest::Contains("gets[0]: the key is empty"), error);
+  CHECK_THROWS_WITH_AS(detail::transact_get_body({transact_get{"t", {}}}),
+                       doctest::Contains("gets[0]: the key is empty"), error);
   auto body = boost::json::parse(detail::transact_get_body({transact_get{"t", {{"id", "1"}}, "qty"}})).as_object();
   CHECK(body.at("TransactItems").as_array()[0].at("Get").at("ProjectionExpression") == "qty");
-  auto got = detail::read_transact_get(boost::json::parse(R"({"Responses":[{},{"Item":{"id":{"S":"2"}}}]})").as_object(), 2);
+  auto got =
+      detail::read_transact_get(boost::json::parse(R"({"Responses":[{},{"Item":{"id":{"S":"2"}}}]})").as_object(), 2);
   REQUIRE(got.size() == 2);
   CHECK(!got[0]);
   CHECK(got[1]->at("id") == attribute_value("2"));

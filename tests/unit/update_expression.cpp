@@ -50,8 +50,8 @@ TEST_CASE("update and condition placeholders of one request never collide") {
 TEST_CASE("update_expression refuses what DynamoDB would refuse, naming the path") {
   CHECK_THROWS_WITH_AS(update_expression().add(attr("qty"), "one"),
                        doctest::Contains("the value for 'qty' must be a number or a set"), error);
-  CHECK_THROWS_WITH_AS(update_expression().remove_from_set(attr("a").field("b"), 3), doctest::Contains("'a.b' must be a set"),
-                       error);
+  CHECK_THROWS_WITH_AS(update_expression().remove_from_set(attr("a").field("b"), 3),
+                       doctest::Contains("'a.b' must be a set"), error);
   CHECK_THROWS_WITH_AS(update_expression().set(attr("a"), 1).remove(attr("a").field("b")),
                        doctest::Contains("the paths 'a' and 'a.b' overlap"), error);
   update_options both;
@@ -60,6 +60,6 @@ TEST_CASE("update_expression refuses what DynamoDB would refuse, naming the path
   detail::request_writer w;
   CHECK_THROWS_WITH_AS(detail::write_update_fields(w, both, "update_item"), doctest::Contains("not both"), error);
   update_options none;
-  CHECK_THROWS_WITH_AS(detail::write_update_fields(w, none, "update_item"), doctest::Contains("update (or update_expression) is required"),
-                       error);
+  CHECK_THROWS_WITH_AS(detail::write_update_fields(w, none, "update_item"),
+                       doctest::Contains("update (or update_expression) is required"), error);
 }

@@ -105,12 +105,15 @@ std::vector<key_attribute> parse_key_attributes(std::string_view text, std::stri
       if (t == "S") k.type = key_type::S;
       else if (t == "N") k.type = key_type::N;
       else if (t == "B") k.type = key_type::B;
-      else throw usage_error(std::string(option) + ": the type of '" + k.name + "' is S, N or B, not '" + std::string(t) + "'");
+      else
+        throw usage_error(std::string(option) + ": the type of '" + k.name + "' is S, N or B, not '" + std::string(t) +
+                          "'");
     }
     out.push_back(std::move(k));
   }
   if (out.size() > 2) throw usage_error(std::string(option) + " takes at most two keys (partition and sort key)");
-  if (out.size() == 2 && out[0].name == out[1].name) throw usage_error(std::string(option) + " names the same attribute twice");
+  if (out.size() == 2 && out[0].name == out[1].name)
+    throw usage_error(std::string(option) + " names the same attribute twice");
   return out;
 }
 

@@ -24,8 +24,8 @@ class usage_error : public std::runtime_error {
 
 /// One option of a subcommand.
 struct option_spec {
-  std::string_view name;   ///< "--table"
-  bool takes_value = true; ///< false for flags such as "--help"
+  std::string_view name;    ///< "--table"
+  bool takes_value = true;  ///< false for flags such as "--help"
 };
 
 /// The parsed command line.

@@ -25,7 +25,8 @@ std::vector<option_spec> with_common_options(std::vector<option_spec> own) {
 }
 
 client_config make_client_config(const parsed_args& args) {
-  const std::optional<std::string> endpoint = args.has("--endpoint") ? std::optional(args.get("--endpoint")) : std::nullopt;
+  const std::optional<std::string> endpoint =
+      args.has("--endpoint") ? std::optional(args.get("--endpoint")) : std::nullopt;
   const std::optional<std::string> region = args.has("--region") ? std::optional(args.get("--region")) : std::nullopt;
   return client_config::from_env([&](std::string_view name) -> std::optional<std::string> {
     if (endpoint && (name == "AWS_ENDPOINT_URL_DYNAMODB" || name == "AWS_ENDPOINT_URL")) return endpoint;
@@ -42,8 +43,8 @@ std::function<void(log_level, std::string_view)> stderr_logger(progress_mode mod
   return [bar](log_level level, std::string_view line) {
     if (level < log_level::warning) return;
     // On a terminal, clear the bar's line first; the next frame redraws it below.
-    std::fprintf(stderr, "%sdynasio: %s: %.*s\n", bar ? "\r\x1b[K" : "", level == log_level::error ? "error" : "warning",
-                 static_cast<int>(line.size()), line.data());
+    std::fprintf(stderr, "%sdynasio: %s: %.*s\n", bar ? "\r\x1b[K" : "",
+                 level == log_level::error ? "error" : "warning", static_cast<int>(line.size()), line.data());
   };
 }
 

@@ -4,10 +4,10 @@
 #ifndef DYNASIO_TOOLS_CLI_COMMON_HPP
 #define DYNASIO_TOOLS_CLI_COMMON_HPP
 
+#include <dynasio/config.hpp>
+
 #include "args.hpp"
 #include "progress.hpp"
-
-#include <dynasio/config.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>

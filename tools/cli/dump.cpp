@@ -1,10 +1,10 @@
-#include "commands.hpp"
-#include "common.hpp"
-#include "item_json.hpp"
-
 #include <dynasio/client.hpp>
 #include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/error.hpp>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "item_json.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -166,8 +166,8 @@ asio::awaitable<int> dump(dump_options o, client_config cfg) {
 }  // namespace
 
 int run_dump(const std::vector<std::string>& words) {
-  return run_subcommand("dynasio dump", words, {{"--table"}, {"--segments"}, {"--format"}, {"--out"}, {"--progress"}}, 0,
-                        dump_help, [](const parsed_args& a) -> command_body {
+  return run_subcommand("dynasio dump", words, {{"--table"}, {"--segments"}, {"--format"}, {"--out"}, {"--progress"}},
+                        0, dump_help, [](const parsed_args& a) -> command_body {
                           dump_options o;
                           o.table = a.required("--table");
                           o.segments = static_cast<unsigned>(a.get_uint("--segments", 1, 1, 1000));

@@ -70,13 +70,17 @@ item plain_map(const json_node& n) {
 
 attribute_value plain_tagged(std::string_view tag, const json_node& v) {
   if (tag == "$binary") return make_binary(v, "\"$binary\"");
-  if (tag == "$ss") return make_set<string_set>(v, "\"$ss\"", [](const json_node& e) { return make_string(e, "an element of \"$ss\""); });
+  if (tag == "$ss")
+    return make_set<string_set>(v, "\"$ss\"",
+                                [](const json_node& e) { return make_string(e, "an element of \"$ss\""); });
   if (tag == "$ns")
     return make_set<number_set>(v, "\"$ns\"", [](const json_node& e) {
       expect(e, kind::number, "an element of \"$ns\"");
       return make_number(e);
     });
-  if (tag == "$bs") return make_set<binary_set>(v, "\"$bs\"", [](const json_node& e) { return make_binary(e, "an element of \"$bs\""); });
+  if (tag == "$bs")
+    return make_set<binary_set>(v, "\"$bs\"",
+                                [](const json_node& e) { return make_binary(e, "an element of \"$bs\""); });
   expect(v, kind::object, "\"$map\"");
   return plain_map(v);
 }
@@ -119,13 +123,15 @@ attribute_value ddb_value(const json_node& n) {
     for (const json_node& e : v.elements) l.push_back(ddb_value(e));
     return l;
   }
-  if (tag == "SS") return make_set<string_set>(v, "\"SS\"", [](const json_node& e) { return make_string(e, "an element of \"SS\""); });
+  if (tag == "SS")
+    return make_set<string_set>(v, "\"SS\"", [](const json_node& e) { return make_string(e, "an element of \"SS\""); });
   if (tag == "NS")
     return make_set<number_set>(v, "\"NS\"", [](const json_node& e) {
       expect(e, kind::string, "an element of \"NS\"");
       return make_number(e);
     });
-  if (tag == "BS") return make_set<binary_set>(v, "\"BS\"", [](const json_node& e) { return make_binary(e, "an element of \"BS\""); });
+  if (tag == "BS")
+    return make_set<binary_set>(v, "\"BS\"", [](const json_node& e) { return make_binary(e, "an element of \"BS\""); });
   fail(n, "unknown DynamoDB type \"" + tag + "\" (expected S, N, B, BOOL, NULL, M, L, SS, NS or BS)");
 }
 
@@ -244,7 +250,8 @@ void append_json_value(std::string& out, const attribute_value& v) {
       break;
     }
     case attribute_type::SS:
-      append_tagged_set(out, "$ss", v.as_string_set(), [&](const std::string& s) { detail::write_json_string(out, s); });
+      append_tagged_set(out, "$ss", v.as_string_set(),
+                        [&](const std::string& s) { detail::write_json_string(out, s); });
       break;
     case attribute_type::NS:
       append_tagged_set(out, "$ns", v.as_number_set(), [&](const number& n) { out += json_number_text(n.text()); });

@@ -11,9 +11,9 @@
 #ifndef DYNASIO_TOOLS_CLI_ITEM_JSON_HPP
 #define DYNASIO_TOOLS_CLI_ITEM_JSON_HPP
 
-#include "json_text.hpp"
-
 #include <dynasio/attribute_value.hpp>
+
+#include "json_text.hpp"
 
 #include <string>
 #include <string_view>

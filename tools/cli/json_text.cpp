@@ -128,7 +128,8 @@ class reader {
       if (peek() != '"') fail("expected a member name in double quotes");
       const std::size_t key_at = pos_;
       std::string key = string();
-      if (std::find(n.keys.begin(), n.keys.end(), key) != n.keys.end()) fail_at(key_at, "duplicate member name \"" + key + "\"");
+      if (std::find(n.keys.begin(), n.keys.end(), key) != n.keys.end())
+        fail_at(key_at, "duplicate member name \"" + key + "\"");
       skip_ws();
       if (peek() != ':') fail("expected ':' after the member name");
       ++pos_;

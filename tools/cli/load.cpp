@@ -1,12 +1,12 @@
-#include "commands.hpp"
-#include "common.hpp"
-#include "line_reader.hpp"
-#include "load_line.hpp"
-
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/client.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/table.hpp>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "line_reader.hpp"
+#include "load_line.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -85,7 +85,8 @@ load_options read_options(const parsed_args& a) {
   o.max_in_flight = a.get_uint("--max-in-flight", 8, 1, 256);
   o.failed_path = a.get("--failed");
   const std::string on_error = a.get("--on-error", "stop");
-  if (on_error != "stop" && on_error != "skip") throw usage_error("--on-error takes stop or skip, not '" + on_error + "'");
+  if (on_error != "stop" && on_error != "skip")
+    throw usage_error("--on-error takes stop or skip, not '" + on_error + "'");
   o.skip_bad_lines = on_error == "skip";
   if (!a.positionals.empty()) o.input = a.positionals[0];
   return o;
@@ -272,8 +273,15 @@ asio::awaitable<int> load(load_options o, client_config cfg) {
 
 int run_load(const std::vector<std::string>& words) {
   return run_subcommand("dynasio load", words,
-                        {{"--table"}, {"--key"}, {"--create"}, {"--format"}, {"--flush-amount"}, {"--max-in-flight"},
-                         {"--failed"}, {"--on-error"}, {"--progress"}},
+                        {{"--table"},
+                         {"--key"},
+                         {"--create"},
+                         {"--format"},
+                         {"--flush-amount"},
+                         {"--max-in-flight"},
+                         {"--failed"},
+                         {"--on-error"},
+                         {"--progress"}},
                         1, load_help, [](const parsed_args& a) -> command_body {
                           return [o = read_options(a)](client_config cfg) { return load(o, std::move(cfg)); };
                         });

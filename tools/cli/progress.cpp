@@ -33,7 +33,8 @@ struct estimate {
 std::optional<estimate> estimate_of(const progress_snapshot& s, std::chrono::duration<double> elapsed) {
   if (!s.total_bytes) return std::nullopt;
   estimate e;
-  e.fraction = *s.total_bytes == 0 ? 1.0 : std::min(1.0, static_cast<double>(s.bytes) / static_cast<double>(*s.total_bytes));
+  e.fraction =
+      *s.total_bytes == 0 ? 1.0 : std::min(1.0, static_cast<double>(s.bytes) / static_cast<double>(*s.total_bytes));
   if (e.fraction > 0 && elapsed.count() > 0)
     e.eta = std::chrono::seconds(std::llround(elapsed.count() * (1.0 - e.fraction) / e.fraction));
   return e;
@@ -97,9 +98,9 @@ std::string format_summary(std::string_view command, std::string_view verb, cons
                            std::chrono::duration<double> elapsed) {
   std::string out = std::string(command) + ": ";
   if (s.read) out += std::to_string(*s.read) + " lines read, ";
-  return out + std::to_string(s.written) + " items " + std::string(verb) + ", " +
-         std::to_string(s.failed) + " failed, " + std::to_string(s.retries) + " retries, " + std::to_string(s.throttles) +
-         " throttles, " + fixed1(elapsed.count()) + " s, " + per_second(s.written, elapsed);
+  return out + std::to_string(s.written) + " items " + std::string(verb) + ", " + std::to_string(s.failed) +
+         " failed, " + std::to_string(s.retries) + " retries, " + std::to_string(s.throttles) + " throttles, " +
+         fixed1(elapsed.count()) + " s, " + per_second(s.written, elapsed);
 }
 
 meter::meter(progress_mode mode, std::string command, std::FILE* out, clock::time_point start, std::size_t width)

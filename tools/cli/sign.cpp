@@ -10,11 +10,11 @@
 // FILE is the `.req` format: request line, headers (folded lines allowed), empty line, body;
 // "-" reads standard input. Exit status: 0 signed, 1 signing failed, 2 bad arguments.
 
-#include "commands.hpp"
-
 #include <dynasio/error.hpp>
 #include <dynasio/sigv4/detail/request_text.hpp>
 #include <dynasio/sigv4/signer.hpp>
+
+#include "commands.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -63,12 +63,13 @@ bool read_file(const std::string& path, std::string& out) {
 }  // namespace
 
 int run_sign(std::string_view program, const std::vector<std::string>& words) {
-  const std::map<std::string_view, bool> known = {
-      {"--request", true},       {"--region", true},      {"--service", true},
-      {"--time", true},          {"--access-key", true},  {"--secret-key", true},
-      {"--session-token", true}, {"--print", true},       {"--sreq-style", true},
-      {"--no-normalize-path", false}, {"--no-encode-path", false}, {"--unsigned-session-token", false},
-      {"--sign-body", false}, {"--help", false}};
+  const std::map<std::string_view, bool> known = {{"--request", true},         {"--region", true},
+                                                  {"--service", true},         {"--time", true},
+                                                  {"--access-key", true},      {"--secret-key", true},
+                                                  {"--session-token", true},   {"--print", true},
+                                                  {"--sreq-style", true},      {"--no-normalize-path", false},
+                                                  {"--no-encode-path", false}, {"--unsigned-session-token", false},
+                                                  {"--sign-body", false},      {"--help", false}};
   std::map<std::string_view, std::string> args;
   for (std::size_t i = 0; i < words.size(); ++i) {
     const auto it = known.find(words[i]);
@@ -80,7 +81,8 @@ int run_sign(std::string_view program, const std::vector<std::string>& words) {
     print_usage(program, stdout);
     return 0;
   }
-  for (const char* required : {"--request", "--region", "--service", "--time", "--access-key", "--secret-key", "--print"})
+  for (const char* required :
+       {"--request", "--region", "--service", "--time", "--access-key", "--secret-key", "--print"})
     if (args.count(required) == 0) return fail_usage(program, std::string("missing ") + required);
   const std::string& print = args["--print"];
   if (print != "creq" && print != "sts" && print != "authz" && print != "sreq")

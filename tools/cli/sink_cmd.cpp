@@ -1,13 +1,13 @@
+#include <dynasio/client.hpp>
+#include <dynasio/error.hpp>
+#include <dynasio/sink.hpp>
+
 #include "commands.hpp"
 #include "common.hpp"
 #include "item_json.hpp"
 #include "line_reader.hpp"
 #include "load_line.hpp"
 #include "stream_line.hpp"
-
-#include <dynasio/client.hpp>
-#include <dynasio/error.hpp>
-#include <dynasio/sink.hpp>
 
 #include <boost/asio/this_coro.hpp>
 
@@ -149,8 +149,8 @@ asio::awaitable<int> mirror(sink_options o, client_config cfg) {
 }  // namespace
 
 int run_sink(const std::vector<std::string>& words) {
-  return run_subcommand("dynasio sink", words, {{"--table"}, {"--key"}, {"--init-mode"}, {"--format"}, {"--progress"}}, 1,
-                        sink_help, [](const parsed_args& a) -> command_body {
+  return run_subcommand("dynasio sink", words, {{"--table"}, {"--key"}, {"--init-mode"}, {"--format"}, {"--progress"}},
+                        1, sink_help, [](const parsed_args& a) -> command_body {
                           sink_options o;
                           o.table = a.required("--table");
                           o.key = parse_key_attributes(a.required("--key"), "--key", false);

@@ -11,7 +11,8 @@ attribute_type type_of(key_type t) noexcept {
 
 stream_event parse_stream_line(std::string_view line, line_format format, const std::vector<key_attribute>& key) {
   json_node root = parse_json(line);
-  if (root.type != json_node::kind::object) throw input_error(root.offset, std::string("a line must be a JSON object, not ") + describe(root.type));
+  if (root.type != json_node::kind::object)
+    throw input_error(root.offset, std::string("a line must be a JSON object, not ") + describe(root.type));
   stream_event out;
   bool have_diff = false, have_time = false;
   for (std::size_t i = 0; i < root.keys.size();) {

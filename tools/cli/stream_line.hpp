@@ -4,9 +4,9 @@
 #ifndef DYNASIO_TOOLS_CLI_STREAM_LINE_HPP
 #define DYNASIO_TOOLS_CLI_STREAM_LINE_HPP
 
-#include "item_json.hpp"
-
 #include <dynasio/operations/table_schema.hpp>
+
+#include "item_json.hpp"
 
 #include <string>
 #include <string_view>

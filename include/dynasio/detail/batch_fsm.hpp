@@ -200,8 +200,8 @@ class batch_fsm {
 
   /// Call `id` succeeded; `unprocessed[i]` tells whether request i came back in UnprocessedItems;
   /// `table_throttles`: throttling replies about the table's capacity the client retried in it.
-  DYNASIO_DECL batch_outcome on_reply(std::uint64_t id, const std::vector<bool>& unprocessed, batch_clock::time_point now,
-                                      unsigned table_throttles = 0);
+  DYNASIO_DECL batch_outcome on_reply(std::uint64_t id, const std::vector<bool>& unprocessed,
+                                      batch_clock::time_point now, unsigned table_throttles = 0);
 
   /// Call `id` failed after the client's own retries with `code`; `hot_key` when that was a
   /// throttle whose ThrottlingReasons name only hot key ranges (no reason to slow the writer).

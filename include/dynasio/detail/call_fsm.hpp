@@ -15,12 +15,11 @@
 #include <boost/json/object.hpp>
 #include <boost/system/error_code.hpp>
 
-#include <system_error>
-
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace dynasio::detail {
 

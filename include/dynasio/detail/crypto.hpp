@@ -12,8 +12,8 @@
 
 #include <dynasio/error.hpp>
 
-#include <openssl/evp.h>
 #include <openssl/core_names.h>
+#include <openssl/evp.h>
 #include <openssl/params.h>
 
 #include <array>

@@ -38,23 +38,39 @@ struct no_dynamodb_mapping_for_member_type {
   static_assert(always_false<T>, "dynasio::to_item/from_item: this member type has no DynamoDB mapping");
 };
 
-template <class T> struct is_duration : std::false_type {};
-template <class R, class P> struct is_duration<std::chrono::duration<R, P>> : std::true_type {};
-template <class T> struct is_optional : std::false_type {};
-template <class T> struct is_optional<std::optional<T>> : std::true_type {};
-template <class T> struct is_vector : std::false_type {};
-template <class T, class A> struct is_vector<std::vector<T, A>> : std::true_type {};
-template <class T> struct is_std_set : std::false_type {};
-template <class T, class C, class A> struct is_std_set<std::set<T, C, A>> : std::true_type {};
-template <class T> struct is_string_map : std::false_type {};
-template <class T, class C, class A> struct is_string_map<std::map<std::string, T, C, A>> : std::true_type {};
-template <class T> struct is_local_time : std::false_type {};
-template <class D> struct is_local_time<std::chrono::local_time<D>> : std::true_type {};
+template <class T>
+struct is_duration : std::false_type {};
+template <class R, class P>
+struct is_duration<std::chrono::duration<R, P>> : std::true_type {};
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+template <class T>
+struct is_vector : std::false_type {};
+template <class T, class A>
+struct is_vector<std::vector<T, A>> : std::true_type {};
+template <class T>
+struct is_std_set : std::false_type {};
+template <class T, class C, class A>
+struct is_std_set<std::set<T, C, A>> : std::true_type {};
+template <class T>
+struct is_string_map : std::false_type {};
+template <class T, class C, class A>
+struct is_string_map<std::map<std::string, T, C, A>> : std::true_type {};
+template <class T>
+struct is_local_time : std::false_type {};
+template <class D>
+struct is_local_time<std::chrono::local_time<D>> : std::true_type {};
 // Fixed-size sequences of positions: L of exactly their size.
-template <class T> struct is_tuple_like : std::false_type {};
-template <class... T> struct is_tuple_like<std::tuple<T...>> : std::true_type {};
-template <class A, class B> struct is_tuple_like<std::pair<A, B>> : std::true_type {};
-template <class T, std::size_t N> struct is_tuple_like<std::array<T, N>> : std::true_type {};
+template <class T>
+struct is_tuple_like : std::false_type {};
+template <class... T>
+struct is_tuple_like<std::tuple<T...>> : std::true_type {};
+template <class A, class B>
+struct is_tuple_like<std::pair<A, B>> : std::true_type {};
+template <class T, std::size_t N>
+struct is_tuple_like<std::array<T, N>> : std::true_type {};
 
 template <class T>
 concept described = boost::describe::has_describe_members<T>::value;
@@ -84,8 +100,8 @@ inline boost::json::value json_from_string(const std::string& text) {
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(text, ec);
   if (ec)
-    throw error(errc::invalid_argument, "not JSON text (" + ec.message() + "): \"" + text.substr(0, 64) +
-                                            (text.size() > 64 ? "...\"" : "\""));
+    throw error(errc::invalid_argument,
+                "not JSON text (" + ec.message() + "): \"" + text.substr(0, 64) + (text.size() > 64 ? "...\"" : "\""));
   return v;
 }
 
@@ -187,10 +203,12 @@ T from_attribute(const attribute_value& a) {
                   "a list of " + std::to_string(l.size()) + " elements for " + std::to_string(n) + " positions");
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       return T{tuple_element_from<std::tuple_element_t<I, T>>(l, I)...};
-    }(std::make_index_sequence<n>{});
+    }
+    (std::make_index_sequence<n>{});
   } else if constexpr (is_duration<T>::value) {
     auto ns = a.as_number().template to_integer<std::int64_t>();
-    if (!ns) throw error(errc::invalid_argument, "duration " + a.as_number().text() + " is not a whole number of nanoseconds");
+    if (!ns)
+      throw error(errc::invalid_argument, "duration " + a.as_number().text() + " is not a whole number of nanoseconds");
     return std::chrono::duration_cast<T>(std::chrono::nanoseconds(*ns));
   } else if constexpr (is_optional<T>::value) {
     if (a.is_null()) return std::nullopt;

@@ -9,8 +9,8 @@
 #include <dynasio/detail/adaptive_rate.hpp>
 
 #include <algorithm>
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <random>
 
@@ -69,9 +69,7 @@ class retry_policy {
   }
 
   /// A full-jitter wait after failed attempt `attempt`: uniform in [0, max_backoff(attempt)].
-  std::chrono::milliseconds backoff(unsigned attempt) {
-    return jitter_.full(max_backoff(attempt));
-  }
+  std::chrono::milliseconds backoff(unsigned attempt) { return jitter_.full(max_backoff(attempt)); }
 
   unsigned tokens() const noexcept { return tokens_; }
 

@@ -17,7 +17,8 @@ namespace dynasio::detail {
 
 /// `YYYY-MM-DDTHH:MM:SS`, then `.f` only as long as needed, then `Z` when `utc`. Throws
 /// `errc::invalid_argument` for a year outside 0000..9999.
-DYNASIO_DECL std::string format_date_time(std::chrono::days since_epoch, std::chrono::nanoseconds time_of_day, bool utc);
+DYNASIO_DECL std::string format_date_time(std::chrono::days since_epoch, std::chrono::nanoseconds time_of_day,
+                                          bool utc);
 
 /// A date-time read by parse_date_time: whole days since 1970-01-01, and the time of day.
 struct date_time {

@@ -83,8 +83,7 @@ class basic_wait_list {
 
  private:
   struct waiter {
-    explicit waiter(const boost::asio::any_io_executor& ex)
-        : timer(ex, boost::asio::steady_timer::time_point::max()) {}
+    explicit waiter(const boost::asio::any_io_executor& ex) : timer(ex, boost::asio::steady_timer::time_point::max()) {}
     boost::asio::steady_timer timer;
     bool notified = false;
     std::optional<T> value;

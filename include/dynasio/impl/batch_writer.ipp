@@ -98,16 +98,19 @@ DYNASIO_DECL batch_writer_impl::batch_writer_impl(client db, std::string table_n
       waiters_(db_.get_executor()) {
   if (table_.empty()) throw error(errc::invalid_argument, "batch_writer: the table name is empty");
   if (opts_.flush_amount < 1 || opts_.flush_amount > 25)
-    throw error(errc::invalid_argument, "batch_options.flush_amount must be 1..25 (DynamoDB takes at most 25 "
-                                        "requests per BatchWriteItem), not " + std::to_string(opts_.flush_amount));
+    throw error(errc::invalid_argument,
+                "batch_options.flush_amount must be 1..25 (DynamoDB takes at most 25 "
+                "requests per BatchWriteItem), not " +
+                    std::to_string(opts_.flush_amount));
   if (opts_.max_in_flight < 1) throw error(errc::invalid_argument, "batch_options.max_in_flight must be at least 1");
   check_key_names(opts_.overwrite_by_pkeys, "overwrite_by_pkeys");
   check_key_names(opts_.key_names, "key_names");
   if (!opts_.key_names.empty() && !opts_.overwrite_by_pkeys.empty() &&
       std::set(opts_.key_names.begin(), opts_.key_names.end()) !=
           std::set(opts_.overwrite_by_pkeys.begin(), opts_.overwrite_by_pkeys.end()))
-    throw error(errc::invalid_argument, "batch_options.overwrite_by_pkeys must name the table's key attributes "
-                                        "(the same as key_names)");
+    throw error(errc::invalid_argument,
+                "batch_options.overwrite_by_pkeys must name the table's key attributes "
+                "(the same as key_names)");
   // overwrite_by_pkeys names the key but not which is the sort key (the names may come in any
   // order): with two names and no key_names, the table's schema tells (learn_keys()).
   if (!opts_.key_names.empty()) key_names_ = opts_.key_names;
@@ -169,7 +172,7 @@ DYNASIO_DECL void batch_writer_impl::make_body(std::string& body, const std::vec
 // Matches the requests of UnprocessedItems to the call's own requests by key (keys are unique
 // within a call), so that the original objects, not re-parsed copies, are re-sent or reported.
 DYNASIO_DECL std::vector<bool> batch_writer_impl::unprocessed_flags(const boost::json::object& reply,
-                                                                   const std::vector<batch_entry>& entries) const {
+                                                                    const std::vector<batch_entry>& entries) const {
   std::vector<bool> flags(entries.size(), false);
   std::size_t unmatched = 0;
   for (const key_values& k : unprocessed_write_keys(reply, table_, key_names_)) {
@@ -179,8 +182,9 @@ DYNASIO_DECL std::vector<bool> batch_writer_impl::unprocessed_flags(const boost:
     if (!found) ++unmatched;
   }
   if (unmatched != 0)
-    access::log(db_, log_level::error, "batch_writer: BatchWriteItem returned " + std::to_string(unmatched) +
-                                           " unprocessed request(s) that the call did not contain; ignored");
+    access::log(db_, log_level::error,
+                "batch_writer: BatchWriteItem returned " + std::to_string(unmatched) +
+                    " unprocessed request(s) that the call did not contain; ignored");
   return flags;
 }
 
@@ -265,8 +269,9 @@ DYNASIO_DECL boost::asio::awaitable<error_info> batch_writer_impl::learn_keys() 
   table_description d = parse_table_description(out.reply);
   std::vector<std::string> names{d.schema.partition_key.name};
   if (d.schema.sort_key) names.push_back(d.schema.sort_key->name);
-  if (!opts_.overwrite_by_pkeys.empty() && std::set(names.begin(), names.end()) != std::set(opts_.overwrite_by_pkeys.begin(),
-                                                                                        opts_.overwrite_by_pkeys.end())) {
+  if (!opts_.overwrite_by_pkeys.empty() &&
+      std::set(names.begin(), names.end()) !=
+          std::set(opts_.overwrite_by_pkeys.begin(), opts_.overwrite_by_pkeys.end())) {
     error_info e{make_error_code(errc::invalid_argument), {}};
     e.diag.message = "batch_options.overwrite_by_pkeys must name the key attributes of table '" + table_ + "'";
     co_return e;
@@ -277,7 +282,7 @@ DYNASIO_DECL boost::asio::awaitable<error_info> batch_writer_impl::learn_keys() 
 }
 
 DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::submit(std::shared_ptr<batch_writer_impl> self,
-                                                                           write_request req) {
+                                                                            write_request req) {
   write_report r;
   if (self->fsm_.closed()) {
     r.error.code = make_error_code(errc::closed);
@@ -308,7 +313,7 @@ DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::submit(std:
 }
 
 DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::drain(std::shared_ptr<batch_writer_impl> self,
-                                                                          bool close) {
+                                                                           bool close) {
   write_report r;
   if (close) self->fsm_.close();
   self->fsm_.begin_drain();
@@ -327,7 +332,8 @@ DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::drain(std::
   co_return r;
 }
 
-DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_ptr<batch_writer_impl> self, std::uint64_t id) {
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer_impl::send(std::shared_ptr<batch_writer_impl> self,
+                                                                  std::uint64_t id) {
   // Body buffers are reused from call to call: a fresh one would be a large allocation per call.
   std::string body;
   if (!self->spare_bodies_.empty()) {
@@ -367,7 +373,8 @@ DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, call_outcome& ca
   batch_outcome out;
   if (!call.ec) {
     m.unprocessed = static_cast<std::size_t>(std::count(flags.begin(), flags.end(), true));
-    const unsigned table_throttles = call.throttles > call.hot_key_throttles ? call.throttles - call.hot_key_throttles : 0;
+    const unsigned table_throttles =
+        call.throttles > call.hot_key_throttles ? call.throttles - call.hot_key_throttles : 0;
     out = fsm_.on_reply(id, flags, batch_clock::now(), table_throttles);
     // Only what is sent again counts as re-sent: a request given up on is not.
     stats_.unprocessed_resent += out.requeued;

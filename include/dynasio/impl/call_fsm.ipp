@@ -39,8 +39,7 @@ DYNASIO_DECL call_fsm::call_fsm(std::string_view operation, std::string_view hos
 DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
   now_ = ev.now;
   switch (state_) {
-    case state::start:
-      return begin_attempt();
+    case state::start: return begin_attempt();
     case state::pacing:
       if (ev.ec) return cancelled("cancelled while waiting for the rate limiter");
       return begin_attempt();
@@ -95,8 +94,7 @@ DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
       if (ev.ec) return cancelled("cancelled while waiting to retry");
       ++attempt_;
       return begin_attempt();
-    case state::finished:
-      break;
+    case state::finished: break;
   }
   return {call_action_kind::done};
 }
@@ -145,13 +143,14 @@ DYNASIO_DECL call_action call_fsm::transport_failed(const boost::system::error_c
 }
 
 DYNASIO_DECL bool call_fsm::corrects_skew(const error_info& e, const reply_view& reply,
-                             std::chrono::system_clock::time_point received_at) {
+                                          std::chrono::system_clock::time_point received_at) {
   if (!skew_retry_left_) return false;
   const auto server = parse_http_date(reply.date);
   if (!server) return false;
   const auto skew = std::chrono::duration_cast<std::chrono::milliseconds>(*server - received_at);
   const bool signature = e.code == service_errc::invalid_signature || e.code == service_errc::incomplete_signature;
-  if (!(e.code == service_errc::request_time_too_skewed || (signature && std::chrono::abs(skew) > std::chrono::minutes(4))))
+  if (!(e.code == service_errc::request_time_too_skewed ||
+        (signature && std::chrono::abs(skew) > std::chrono::minutes(4))))
     return false;
   skew_retry_left_ = false;
   clock_skew_ = skew;
@@ -159,7 +158,7 @@ DYNASIO_DECL bool call_fsm::corrects_skew(const error_info& e, const reply_view&
 }
 
 DYNASIO_DECL call_action call_fsm::reply_arrived(const reply_view& reply, const credentials& creds,
-                                    std::chrono::system_clock::time_point received_at) {
+                                                 std::chrono::system_clock::time_point received_at) {
   if (reply.status / 100 != 2) {
     error_info e = parse_error_reply(reply, creds);
     feed(e.code);

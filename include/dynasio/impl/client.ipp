@@ -63,8 +63,9 @@ DYNASIO_DECL detail::client_impl::client_impl(boost::asio::any_io_executor ex, c
     creds_cache_ = std::make_shared<credentials_cache>(ex_, cfg_.credentials_provider, cfg_.credentials_refresh,
                                                        credentials_cache::clock_function{}, cfg_.logger);
   } else if (cfg_.credentials.access_key_id.empty() || cfg_.credentials.secret_access_key.empty()) {
-    throw error(errc::invalid_configuration,
-                "client_config.credentials needs an access key id and a secret access key (or set credentials_provider)");
+    throw error(
+        errc::invalid_configuration,
+        "client_config.credentials needs an access key id and a secret access key (or set credentials_provider)");
   }
   if (cfg_.retry.max_attempts == 0) throw error(errc::invalid_configuration, "retry.max_attempts must be at least 1");
   if (!cfg_.proxy.empty() && !bypasses_proxy(endpoint_.host, cfg_.no_proxy)) {
@@ -104,8 +105,8 @@ DYNASIO_DECL void detail::client_impl::log(log_level level, std::string_view mes
 }
 
 DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::run(std::string_view operation,
-                                                                                 std::string_view body,
-                                                                                 std::string_view log_prefix) {
+                                                                                   std::string_view body,
+                                                                                   std::string_view log_prefix) {
   namespace asio = boost::asio;
   constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
   auto self = shared_from_this();
@@ -214,7 +215,8 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
 }
 
 DYNASIO_DECL void detail::client_impl::account(std::string_view operation, std::string_view body, call_outcome& out,
-                                               std::chrono::steady_clock::time_point started, std::string_view log_prefix) {
+                                               std::chrono::steady_clock::time_point started,
+                                               std::string_view log_prefix) {
   if (!out.ec) {
     const consumed_units units = read_consumed_capacity(operation, body, out.reply);
     out.consumed_read_units = units.read;
@@ -247,7 +249,7 @@ DYNASIO_DECL void detail::client_impl::account(std::string_view operation, std::
 // Authorization, User-Agent, Content-Length): building and serializing a beast::http::fields
 // cost ~20 000 instructions and 7 allocations per call.
 DYNASIO_DECL std::string detail::client_impl::request_head(std::string_view target, std::string_view body,
-                                                          const credentials& creds) {
+                                                           const credentials& creds) {
   constexpr std::string_view content_type = "application/x-amz-json-1.0";
   const std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now() + clock_skew_);
   const std::string authorization =
@@ -255,7 +257,8 @@ DYNASIO_DECL std::string detail::client_impl::request_head(std::string_view targ
   char length[24];
   const auto length_end = std::to_chars(length, length + sizeof length, body.size()).ptr;
   std::string head;
-  head.reserve(256 + request_target_.size() + endpoint_.host_header.size() + target.size() + creds.session_token.size() + authorization.size());
+  head.reserve(256 + request_target_.size() + endpoint_.host_header.size() + target.size() +
+               creds.session_token.size() + authorization.size());
   head.append("POST ").append(request_target_).append(" HTTP/1.1\r\nHost: ").append(endpoint_.host_header);
   if (!request_target_.starts_with('/') && !connect_.proxy->authorization.empty())
     head.append("\r\nProxy-Authorization: ").append(connect_.proxy->authorization);
@@ -286,11 +289,13 @@ inline boost::asio::awaitable<boost::json::object> owning_call(std::shared_ptr<c
 }
 }  // namespace detail
 
-DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call(std::string_view operation, boost::json::object request) {
+DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call(std::string_view operation,
+                                                                      boost::json::object request) {
   return detail::owning_call(impl_, std::string(operation), boost::json::serialize(request), log_prefix_);
 }
 
-DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call_raw(std::string_view operation, std::string body) {
+DYNASIO_DECL boost::asio::awaitable<boost::json::object> client::call_raw(std::string_view operation,
+                                                                          std::string body) {
   return detail::owning_call(impl_, std::string(operation), std::move(body), log_prefix_);
 }
 

@@ -16,8 +16,8 @@
 #include <initializer_list>
 
 namespace dynasio {
-DYNASIO_DECL client_config client_config::from_env(
-    const std::function<std::optional<std::string>(std::string_view)>& getenv) {
+DYNASIO_DECL client_config
+client_config::from_env(const std::function<std::optional<std::string>(std::string_view)>& getenv) {
   auto env = [&](std::string_view name) -> std::optional<std::string> {
     auto v = getenv(name);
     if (v && v->empty()) return std::nullopt;
@@ -29,8 +29,10 @@ DYNASIO_DECL client_config client_config::from_env(
   std::string config_file = env("AWS_CONFIG_FILE").value_or(home + "/.aws/config");
   // Only the region is read here; credentials files are the providers' business, later.
   std::optional<detail::ini_section> config_section;
-  if (auto text = detail::read_whole_file(config_file)) config_section = detail::find_profile(detail::parse_ini(*text), {}, profile);
-  auto from_section = [](const std::optional<detail::ini_section>& s, std::string_view key) -> std::optional<std::string> {
+  if (auto text = detail::read_whole_file(config_file))
+    config_section = detail::find_profile(detail::parse_ini(*text), {}, profile);
+  auto from_section = [](const std::optional<detail::ini_section>& s,
+                         std::string_view key) -> std::optional<std::string> {
     if (!s) return std::nullopt;
     auto it = s->find(key);
     if (it == s->end() || it->second.empty()) return std::nullopt;

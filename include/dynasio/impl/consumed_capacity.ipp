@@ -21,7 +21,8 @@ namespace capacity {
 enum class kind { none, read, write, partiql };
 
 inline kind kind_of(std::string_view op) noexcept {
-  static constexpr std::array<std::string_view, 5> reads{"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"};
+  static constexpr std::array<std::string_view, 5> reads{"GetItem", "BatchGetItem", "Query", "Scan",
+                                                         "TransactGetItems"};
   static constexpr std::array<std::string_view, 5> writes{"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
                                                           "TransactWriteItems"};
   static constexpr std::array<std::string_view, 3> partiql{"ExecuteStatement", "BatchExecuteStatement",
@@ -96,8 +97,8 @@ DYNASIO_DECL std::optional<std::string> with_return_consumed_capacity(std::strin
   const std::size_t open = capacity::skip_space(body, 0);
   if (open >= body.size() || body[open] != '{') return std::nullopt;
   if (capacity::string_member_at(body, "\"ReturnConsumedCapacity\"") != std::string_view::npos) return std::nullopt;
-  const std::string_view field =
-      mode == return_consumed_capacity::total ? R"("ReturnConsumedCapacity":"TOTAL")" : R"("ReturnConsumedCapacity":"INDEXES")";
+  const std::string_view field = mode == return_consumed_capacity::total ? R"("ReturnConsumedCapacity":"TOTAL")"
+                                                                         : R"("ReturnConsumedCapacity":"INDEXES")";
   const std::string_view rest = body.substr(open + 1);
   const std::size_t next = capacity::skip_space(rest, 0);
   std::string out;
@@ -146,8 +147,7 @@ DYNASIO_DECL consumed_units read_consumed_capacity(std::string_view operation, s
   };
   if (it->value().is_array())
     for (const auto& v : it->value().get_array()) add_entry(v);
-  else
-    add_entry(it->value());
+  else add_entry(it->value());
   return units;
 }
 

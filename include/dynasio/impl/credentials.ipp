@@ -147,7 +147,8 @@ inline boost::asio::awaitable<credentials> chain_fetch(std::shared_ptr<chain_sta
 
 DYNASIO_DECL credentials_provider static_credentials(credentials creds) {
   if (creds.access_key_id.empty() || creds.secret_access_key.empty())
-    throw error(errc::invalid_argument, "static_credentials: credentials need an access key id and a secret access key");
+    throw error(errc::invalid_argument,
+                "static_credentials: credentials need an access key id and a secret access key");
   return credentials_provider("static", [creds = std::move(creds)] { return detail::yield_static(creds); });
 }
 
@@ -156,7 +157,8 @@ DYNASIO_DECL credentials_provider environment_credentials(provider_options opts)
 }
 
 DYNASIO_DECL credentials_provider web_identity_credentials(provider_options opts) {
-  return credentials_provider("web identity", [opts = std::move(opts)] { return detail::web_identity_env_fetch(opts); });
+  return credentials_provider("web identity",
+                              [opts = std::move(opts)] { return detail::web_identity_env_fetch(opts); });
 }
 
 DYNASIO_DECL credentials_provider default_credentials_chain(provider_options opts) {

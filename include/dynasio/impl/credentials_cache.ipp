@@ -67,7 +67,8 @@ DYNASIO_DECL refresh_action credentials_refresh_fsm::next(time_point now) {
 DYNASIO_DECL void credentials_refresh_fsm::on_refresh_success(time_point now, credentials creds) {
   using namespace std::chrono;
   if (creds.expiration && *creds.expiration <= now) {
-    on_refresh_failure(now, make_error_code(errc::protocol_error), "the provider returned credentials that had already expired");
+    on_refresh_failure(now, make_error_code(errc::protocol_error),
+                       "the provider returned credentials that had already expired");
     return;
   }
   refreshing_ = false;
@@ -79,8 +80,10 @@ DYNASIO_DECL void credentials_refresh_fsm::on_refresh_success(time_point now, cr
   if (creds.expiration) {
     const auto lifetime = duration_cast<seconds>(*creds.expiration - now);
     seconds advisory = cfg_.advisory_window;
-    if (advisory.count() <= 0) advisory = lifetime <= minutes(20) ? minutes(5) : lifetime < minutes(90) ? minutes(15) : minutes(60);
-    seconds mandatory = cfg_.mandatory_window.count() > 0 ? cfg_.mandatory_window : std::min<seconds>(minutes(1), advisory);
+    if (advisory.count() <= 0)
+      advisory = lifetime <= minutes(20) ? minutes(5) : lifetime < minutes(90) ? minutes(15) : minutes(60);
+    seconds mandatory =
+        cfg_.mandatory_window.count() > 0 ? cfg_.mandatory_window : std::min<seconds>(minutes(1), advisory);
     const double grow = 1.0 + uniform(0.0, cfg_.jitter);
     advisory = std::min(duration_cast<seconds>(advisory * grow), lifetime * 3 / 4);
     mandatory = std::min(duration_cast<seconds>(mandatory * grow), lifetime / 2);
@@ -117,7 +120,8 @@ DYNASIO_DECL void credentials_refresh_fsm::invalidate(std::string_view access_ke
 }
 
 DYNASIO_DECL credentials_cache::credentials_cache(boost::asio::any_io_executor ex, credentials_provider provider,
-                                                  credentials_refresh_config cfg, clock_function clock, log_function log)
+                                                  credentials_refresh_config cfg, clock_function clock,
+                                                  log_function log)
     : ex_(ex),
       provider_(std::move(provider)),
       cfg_(cfg),
@@ -197,10 +201,12 @@ DYNASIO_DECL boost::asio::awaitable<void> credentials_cache::refresh() {
   // `||` flattens the variants: credentials, error, or the deadline's monostate.
   if (race.index() == 0) {
     fsm_.on_refresh_success(now, std::move(std::get<0>(race)));
-    if (!fsm_.usable(now) && log_) log_(log_level::warning, "credentials from " + provider_.name() + ": " + fsm_.last_message());
+    if (!fsm_.usable(now) && log_)
+      log_(log_level::warning, "credentials from " + provider_.name() + ": " + fsm_.last_message());
   } else {
     std::error_code ec = make_error_code(errc::timeout);
-    std::string message = provider_.name() + ": no credentials within " + std::to_string(cfg_.refresh_timeout.count()) + " s";
+    std::string message =
+        provider_.name() + ": no credentials within " + std::to_string(cfg_.refresh_timeout.count()) + " s";
     if (race.index() == 1) {
       const error& e = std::get<1>(race);
       ec = e.code();

@@ -9,7 +9,6 @@
 
 namespace dynasio::detail {
 
-
 inline std::string name_placeholder(const std::string& attribute, std::map<std::string, std::string>& names) {
   for (const auto& [ph, name] : names)
     if (name == attribute && ph.starts_with("#dn")) return ph;

@@ -30,7 +30,8 @@ class item_checker {
     if (name.size() > max_attribute_name_size)
       refuse(path, "the attribute name has " + std::to_string(name.size()) + " bytes; the limit is " +
                        std::to_string(max_attribute_name_size));
-    if (auto at = invalid_utf8_at(name)) refuse(path, "the attribute name is not valid UTF-8 at byte " + std::to_string(*at));
+    if (auto at = invalid_utf8_at(name))
+      refuse(path, "the attribute name is not valid UTF-8 at byte " + std::to_string(*at));
   }
 
   void value(const std::string& path, const attribute_value& v, std::size_t depth) {
@@ -144,28 +145,33 @@ DYNASIO_DECL void validate_key_value(std::string_view attr_name, const attribute
       if (size == 0)
         throw error(errc::invalid_argument,
                     "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
-                    "contain an empty string value. Key: " + name());
+                    "contain an empty string value. Key: " +
+                        name());
       break;
     case attribute_type::B:
       size = value.as_binary().size();
       if (size == 0)
         throw error(errc::invalid_argument,
                     "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
-                    "contain an empty binary value. Key: " + name());
+                    "contain an empty binary value. Key: " +
+                        name());
       break;
     default:
       throw error(errc::invalid_argument, "One or more parameter values were invalid: key attribute " + name() +
-                                              " must be of type S, N or B, not " + std::string(to_string(value.type())));
+                                              " must be of type S, N or B, not " +
+                                              std::string(to_string(value.type())));
   }
   // The service's own messages, down to the missing space in "of2048".
   if (role == key_role::partition && size > max_partition_key_size)
     throw error(errc::invalid_argument,
                 "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit "
-                "of2048 bytes (key attribute " + name() + ": " + std::to_string(size) + " bytes)");
+                "of2048 bytes (key attribute " +
+                    name() + ": " + std::to_string(size) + " bytes)");
   if (role == key_role::sort && size > max_sort_key_size)
     throw error(errc::invalid_argument,
                 "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size "
-                "limit of 1024 bytes (key attribute " + name() + ": " + std::to_string(size) + " bytes)");
+                "limit of 1024 bytes (key attribute " +
+                    name() + ": " + std::to_string(size) + " bytes)");
 }
 
 }  // namespace dynasio

@@ -86,8 +86,10 @@ DYNASIO_DECL number::number(std::string_view text) : text_(text) {
 
 DYNASIO_DECL number number::from_floating(double value, bool is_float) {
   if (!std::isfinite(value))
-    throw error(errc::invalid_number, std::string("The parameter cannot be converted to a numeric value: ") +
-                                          (std::isnan(value) ? "NaN" : value < 0 ? "-Infinity" : "Infinity"));
+    throw error(errc::invalid_number,
+                std::string("The parameter cannot be converted to a numeric value: ") + (std::isnan(value) ? "NaN"
+                                                                                         : value < 0       ? "-Infinity"
+                                                                                                     : "Infinity"));
   char buf[40];
   auto res = is_float ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(value))
                       : std::to_chars(buf, buf + sizeof buf, value);

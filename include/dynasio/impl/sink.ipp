@@ -94,8 +94,8 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
                 who + ": table '" + name + (deleting ? "' is being deleted" : "' does not exist") +
                     " (init_mode existing prepares nothing: create it, or use create_if_not_exists or replace)");
   if (found && (cfg.init_mode == init_mode::replace || deleting)) {
-    access::log(db, log_level::info, "dropping table '" + name + "' (init_mode " +
-                                        std::string(to_string(cfg.init_mode)) + ")");
+    access::log(db, log_level::info,
+                "dropping table '" + name + "' (init_mode " + std::string(to_string(cfg.init_mode)) + ")");
     // A table still being created or updated cannot be deleted yet.
     if (found->status == "CREATING" || found->status == "UPDATING")
       co_await db.wait_until_table_exists(name, cfg.table_wait_timeout);
@@ -105,9 +105,10 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
   }
   if (!found) {
     if (co_await sink_create(db, wanted)) {
-      std::string how = wanted.billing ? "provisioned billing (" + std::to_string(wanted.billing->read_capacity_units) + " read, " +
-                                             std::to_string(wanted.billing->write_capacity_units) + " write units)"
-                                       : std::string("on-demand billing");
+      std::string how = wanted.billing
+                            ? "provisioned billing (" + std::to_string(wanted.billing->read_capacity_units) +
+                                  " read, " + std::to_string(wanted.billing->write_capacity_units) + " write units)"
+                            : std::string("on-demand billing");
       const std::size_t indexes = wanted.global_secondary_indexes.size() + wanted.local_secondary_indexes.size();
       if (indexes != 0) how += ", " + std::to_string(indexes) + " secondary index(es)";
       access::log(db, log_level::info, "created table '" + name + "' [" + describe_keys(wanted) + "], " + how);
@@ -213,8 +214,9 @@ DYNASIO_DECL init_mode init_mode_from_string(std::string_view text) {
   if (text == "default" || text == "existing") return init_mode::existing;
   if (text == "create_if_not_exists") return init_mode::create_if_not_exists;
   if (text == "replace") return init_mode::replace;
-  throw error(errc::invalid_argument, "unknown init_mode '" + std::string(text) +
-                                          "': expected \"default\" (or \"existing\"), \"create_if_not_exists\" or \"replace\"");
+  throw error(errc::invalid_argument,
+              "unknown init_mode '" + std::string(text) +
+                  "': expected \"default\" (or \"existing\"), \"create_if_not_exists\" or \"replace\"");
 }
 
 DYNASIO_DECL std::string_view to_string(init_mode mode) noexcept {
@@ -253,9 +255,8 @@ DYNASIO_DECL sink& sink::operator=(sink&&) noexcept = default;
 
 DYNASIO_DECL sink::~sink() {
   if (impl_ && !impl_->step_.empty())
-    impl_->log(log_level::error, "destroyed with " + std::to_string(impl_->step_.events()) +
-                                     " uncommitted events (" + std::to_string(impl_->step_.keys()) +
-                                     " keys); they were not written");
+    impl_->log(log_level::error, "destroyed with " + std::to_string(impl_->step_.events()) + " uncommitted events (" +
+                                     std::to_string(impl_->step_.keys()) + " keys); they were not written");
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> sink::write(const item& row, int diff) {
@@ -266,10 +267,9 @@ DYNASIO_DECL boost::asio::awaitable<void> sink::write(const item& row, int diff)
   key k = detail::extract_key(row, s.keys_, s.who_);
   if (diff > 0) {
     if (const std::size_t size = item_size(row); size > max_item_size)
-      throw error(errc::invalid_argument, s.who_ + ": row " + detail::describe_key(k) +
-                                              ": Item size has exceeded the maximum allowed size (" +
-                                              std::to_string(size) + " bytes; the limit is " +
-                                              std::to_string(max_item_size) + ")");
+      throw error(errc::invalid_argument,
+                  s.who_ + ": row " + detail::describe_key(k) + ": Item size has exceeded the maximum allowed size (" +
+                      std::to_string(size) + " bytes; the limit is " + std::to_string(max_item_size) + ")");
   }
   s.step_.add(std::move(k), row, diff);
   co_return;

@@ -27,8 +27,8 @@ inline void sink_check_key_value(key& out, const item& row, const key_attribute&
     throw error(errc::invalid_argument, column + ": " + e.diagnostics().message);
   }
   if (v.type() != sink_attribute_type(attr.type))
-    throw error(errc::invalid_argument, column + " is " + std::string(to_string(v.type())) + " but the key is declared " +
-                                            to_string(attr.type));
+    throw error(errc::invalid_argument, column + " is " + std::string(to_string(v.type())) +
+                                            " but the key is declared " + to_string(attr.type));
   out.emplace(attr.name, v);
 }
 

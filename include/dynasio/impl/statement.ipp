@@ -18,7 +18,8 @@ inline void check_statement(const std::string& where, const std::string& text) {
   if (text.empty()) throw error(errc::invalid_argument, where + ": the statement is empty");
   if (text.size() > max_statement_length)
     throw error(errc::invalid_argument, where + ": the statement has " + std::to_string(text.size()) +
-                                            " characters; at most " + std::to_string(max_statement_length) + " are allowed");
+                                            " characters; at most " + std::to_string(max_statement_length) +
+                                            " are allowed");
 }
 
 inline void write_parameters(request_writer& w, const std::vector<attribute_value>& parameters) {
@@ -45,21 +46,25 @@ DYNASIO_DECL std::string detail::execute_statement_body(const std::string& state
                                                         const statement_options& opts) {
   check_statement("execute_statement", statement);
   if (opts.limit && *opts.limit < 1)
-    throw error(errc::invalid_argument, "execute_statement: limit must be at least 1, not " + std::to_string(*opts.limit));
+    throw error(errc::invalid_argument,
+                "execute_statement: limit must be at least 1, not " + std::to_string(*opts.limit));
   request_writer w;
   w.string("Statement", statement);
   write_parameters(w, parameters);
   if (opts.consistent_read) w.boolean("ConsistentRead", true);
   if (opts.limit) w.integer("Limit", *opts.limit);
-  w.string("NextToken", opts.next_token).return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
+  w.string("NextToken", opts.next_token)
+      .return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
   return w.finish();
 }
 
 DYNASIO_DECL std::string detail::batch_execute_statement_body(const std::vector<dynasio::statement>& statements) {
-  if (statements.empty()) throw error(errc::invalid_argument, "batch_execute_statement: there must be at least one statement");
+  if (statements.empty())
+    throw error(errc::invalid_argument, "batch_execute_statement: there must be at least one statement");
   if (statements.size() > max_batch_statements)
     throw error(errc::invalid_argument, "batch_execute_statement: " + std::to_string(statements.size()) +
-                                            " statements; at most " + std::to_string(max_batch_statements) + " are allowed");
+                                            " statements; at most " + std::to_string(max_batch_statements) +
+                                            " are allowed");
   std::string list = "[";
   for (std::size_t i = 0; i < statements.size(); ++i) {
     check_statement("batch_execute_statement: statements[" + std::to_string(i) + "]", statements[i].text);
@@ -76,7 +81,8 @@ DYNASIO_DECL std::string detail::batch_execute_statement_body(const std::vector<
   return body.finish();
 }
 
-DYNASIO_DECL std::vector<statement_result> detail::read_batch_statement(const boost::json::object& reply, std::size_t expected) {
+DYNASIO_DECL std::vector<statement_result> detail::read_batch_statement(const boost::json::object& reply,
+                                                                        std::size_t expected) {
   auto it = reply.find("Responses");
   if (it == reply.end() || !it->value().is_array())
     throw error(errc::protocol_error, "BatchExecuteStatement: the reply has no Responses");
@@ -104,8 +110,8 @@ DYNASIO_DECL std::vector<statement_result> detail::read_batch_statement(const bo
 }
 
 DYNASIO_DECL boost::asio::awaitable<statement_page> execute_statement(client db, std::string statement,
-                                                                     std::vector<attribute_value> parameters,
-                                                                     statement_options opts) {
+                                                                      std::vector<attribute_value> parameters,
+                                                                      statement_options opts) {
   std::string body = detail::execute_statement_body(statement, parameters, opts);
   boost::json::object reply = co_await db.call_raw("ExecuteStatement", std::move(body));
   statement_page page;
@@ -114,18 +120,19 @@ DYNASIO_DECL boost::asio::awaitable<statement_page> execute_statement(client db,
       if (!v.is_object()) throw error(errc::protocol_error, "ExecuteStatement: Items holds a non-object");
       page.items.push_back(detail::read_item(v.get_object()));
     }
-  if (auto it = reply.find("NextToken"); it != reply.end() && it->value().is_string()) page.next_token = it->value().get_string();
+  if (auto it = reply.find("NextToken"); it != reply.end() && it->value().is_string())
+    page.next_token = it->value().get_string();
   co_return page;
 }
 
 DYNASIO_DECL boost::asio::awaitable<statement_page> execute_statement(client db, std::string statement,
-                                                                     std::vector<attribute_value> parameters) {
+                                                                      std::vector<attribute_value> parameters) {
   return execute_statement(std::move(db), std::move(statement), std::move(parameters), statement_options());
 }
 
 DYNASIO_DECL boost::asio::awaitable<std::vector<item>> execute_statement_all(client db, std::string statement,
-                                                                            std::vector<attribute_value> parameters,
-                                                                            statement_options opts) {
+                                                                             std::vector<attribute_value> parameters,
+                                                                             statement_options opts) {
   std::vector<item> all;
   // A NextToken that never ends would be a server bug; bound the loop anyway.
   for (unsigned pages = 0; pages < 1000000; ++pages) {
@@ -138,12 +145,12 @@ DYNASIO_DECL boost::asio::awaitable<std::vector<item>> execute_statement_all(cli
 }
 
 DYNASIO_DECL boost::asio::awaitable<std::vector<item>> execute_statement_all(client db, std::string statement,
-                                                                            std::vector<attribute_value> parameters) {
+                                                                             std::vector<attribute_value> parameters) {
   return execute_statement_all(std::move(db), std::move(statement), std::move(parameters), statement_options());
 }
 
-DYNASIO_DECL boost::asio::awaitable<std::vector<statement_result>> batch_execute_statement(client db,
-                                                                                          std::vector<statement> statements) {
+DYNASIO_DECL boost::asio::awaitable<std::vector<statement_result>> batch_execute_statement(
+    client db, std::vector<statement> statements) {
   std::string body = detail::batch_execute_statement_body(statements);
   boost::json::object reply = co_await db.call_raw("BatchExecuteStatement", std::move(body));
   co_return detail::read_batch_statement(reply, statements.size());

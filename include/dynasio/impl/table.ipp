@@ -27,9 +27,12 @@ namespace detail {
 // anything is sent. (table::check_key() also applies the sort-key limit.)
 inline void validate_key(std::string_view operation, const key& k) {
   if (k.empty()) throw error(errc::invalid_argument, std::string(operation) + ": the key is empty");
-  if (k.size() > 2) throw error(errc::invalid_argument, std::string(operation) + ": the key has " + std::to_string(k.size()) + " attributes; a key is the partition key and at most a sort key");
+  if (k.size() > 2)
+    throw error(errc::invalid_argument, std::string(operation) + ": the key has " + std::to_string(k.size()) +
+                                            " attributes; a key is the partition key and at most a sort key");
   for (const auto& [name, value] : k) {
-    if (name.empty()) throw error(errc::invalid_argument, std::string(operation) + ": the key has an empty attribute name");
+    if (name.empty())
+      throw error(errc::invalid_argument, std::string(operation) + ": the key has an empty attribute name");
     validate_key_value(name, value, key_role::partition);
   }
 }
@@ -39,7 +42,8 @@ inline void validate_key(std::string_view operation, const key& k) {
 inline bool needs_key_roles(const key& k) {
   if (k.size() != 2) return false;
   for (const auto& [name, value] : k)
-    if ((value.type() == attribute_type::S || value.type() == attribute_type::B) && value_size(value) > max_sort_key_size)
+    if ((value.type() == attribute_type::S || value.type() == attribute_type::B) &&
+        value_size(value) > max_sort_key_size)
       return true;
   return false;
 }
@@ -53,9 +57,14 @@ inline std::string query_body(const std::string& table, const query_options& o) 
   check_limit("query", o.limit);
   expression_context ctx{o.expression_attribute_names, o.expression_attribute_values};
   std::string key_cond = ctx.combine(o.key_condition, o.key_condition_expression);
-  if (key_cond.empty()) throw error(errc::invalid_argument, "query: key_condition (or key_condition_expression) is required");
+  if (key_cond.empty())
+    throw error(errc::invalid_argument, "query: key_condition (or key_condition_expression) is required");
   std::string filter = ctx.combine(o.filter, o.filter_expression);
-  validate_expressions("query", {{"key_condition_expression", key_cond}, {"filter_expression", filter}, {"projection_expression", o.projection_expression}}, ctx.names, ctx.values);
+  validate_expressions("query",
+                       {{"key_condition_expression", key_cond},
+                        {"filter_expression", filter},
+                        {"projection_expression", o.projection_expression}},
+                       ctx.names, ctx.values);
   validate_limit("query", o.limit);
   request_writer w;
   w.string("TableName", table).string("IndexName", o.index_name).string("KeyConditionExpression", key_cond);
@@ -72,18 +81,23 @@ inline std::string query_body(const std::string& table, const query_options& o) 
 inline void check_segments(std::string_view op, const scan_options& o, bool parallel_ok) {
   const std::string who(op);
   if (o.total_segments && (*o.total_segments < 1 || *o.total_segments > 1000000))
-    throw error(errc::invalid_argument, who + ": total_segments must be 1 to 1000000, not " + std::to_string(*o.total_segments));
+    throw error(errc::invalid_argument,
+                who + ": total_segments must be 1 to 1000000, not " + std::to_string(*o.total_segments));
   if (o.segment && !o.total_segments) throw error(errc::invalid_argument, who + ": segment needs total_segments");
   if (o.segment && (*o.segment < 0 || *o.segment >= *o.total_segments))
     throw error(errc::invalid_argument, who + ": segment must be 0 to total_segments - 1 (" +
-                                            std::to_string(*o.total_segments - 1) + "), not " + std::to_string(*o.segment));
+                                            std::to_string(*o.total_segments - 1) + "), not " +
+                                            std::to_string(*o.segment));
   if (o.max_in_flight < 1)
-    throw error(errc::invalid_argument, who + ": max_in_flight must be at least 1, not " + std::to_string(o.max_in_flight));
+    throw error(errc::invalid_argument,
+                who + ": max_in_flight must be at least 1, not " + std::to_string(o.max_in_flight));
   const bool parallel = !o.segment && o.total_segments.value_or(1) > 1;
   if (parallel && !parallel_ok)
-    throw error(errc::invalid_argument, who + ": total_segments without segment is a parallel scan: use scan_pages() or scan_all()");
+    throw error(errc::invalid_argument,
+                who + ": total_segments without segment is a parallel scan: use scan_pages() or scan_all()");
   if (parallel && o.exclusive_start_key)
-    throw error(errc::invalid_argument, who + ": a parallel scan starts every segment at its beginning: exclusive_start_key needs segment");
+    throw error(errc::invalid_argument,
+                who + ": a parallel scan starts every segment at its beginning: exclusive_start_key needs segment");
 }
 
 inline std::string scan_body(const std::string& table, const scan_options& o) {
@@ -91,7 +105,8 @@ inline std::string scan_body(const std::string& table, const scan_options& o) {
   check_segments("scan", o, false);
   expression_context ctx{o.expression_attribute_names, o.expression_attribute_values};
   std::string filter = ctx.combine(o.filter, o.filter_expression);
-  validate_expressions("scan", {{"filter_expression", filter}, {"projection_expression", o.projection_expression}}, ctx.names, ctx.values);
+  validate_expressions("scan", {{"filter_expression", filter}, {"projection_expression", o.projection_expression}},
+                       ctx.names, ctx.values);
   validate_limit("scan", o.limit);
   request_writer w;
   w.string("TableName", table).string("IndexName", o.index_name).string("FilterExpression", filter);
@@ -124,16 +139,19 @@ DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::put_item(item it
   detail::validate_return_values("put_item", opts.return_values, false);
   detail::request_writer w;
   w.string("TableName", name_).item("Item", item);
-  detail::write_condition_fields(w, opts.condition, opts.condition_expression, std::move(opts.expression_attribute_names),
+  detail::write_condition_fields(w, opts.condition, opts.condition_expression,
+                                 std::move(opts.expression_attribute_names),
                                  std::move(opts.expression_attribute_values), "put_item");
-  w.return_values(opts.return_values).return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
+  w.return_values(opts.return_values)
+      .return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
   auto reply = co_await db_.call_raw("PutItem", w.finish());
   co_return detail::optional_item(reply, "Attributes");
 }
 
 DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::get_item(key key, get_options opts) {
   co_await check_key("get_item", key);
-  detail::validate_expressions("get_item", {{"projection_expression", opts.projection_expression}}, opts.expression_attribute_names, {});
+  detail::validate_expressions("get_item", {{"projection_expression", opts.projection_expression}},
+                               opts.expression_attribute_names, {});
   detail::request_writer w;
   w.string("TableName", name_).item("Key", key).string("ProjectionExpression", opts.projection_expression);
   w.names(opts.expression_attribute_names);
@@ -147,7 +165,8 @@ DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::update_item(key 
   detail::request_writer w;
   w.string("TableName", name_).item("Key", key);
   detail::write_update_fields(w, opts, "update_item");
-  w.return_values(opts.return_values).return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
+  w.return_values(opts.return_values)
+      .return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
   auto reply = co_await db_.call_raw("UpdateItem", w.finish());
   co_return detail::optional_item(reply, "Attributes");
 }
@@ -157,9 +176,11 @@ DYNASIO_DECL boost::asio::awaitable<std::optional<item>> table::delete_item(key 
   detail::validate_return_values("delete_item", opts.return_values, false);
   detail::request_writer w;
   w.string("TableName", name_).item("Key", key);
-  detail::write_condition_fields(w, opts.condition, opts.condition_expression, std::move(opts.expression_attribute_names),
+  detail::write_condition_fields(w, opts.condition, opts.condition_expression,
+                                 std::move(opts.expression_attribute_names),
                                  std::move(opts.expression_attribute_values), "delete_item");
-  w.return_values(opts.return_values).return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
+  w.return_values(opts.return_values)
+      .return_values_on_condition_check_failure(opts.return_values_on_condition_check_failure);
   auto reply = co_await db_.call_raw("DeleteItem", w.finish());
   co_return detail::optional_item(reply, "Attributes");
 }
@@ -189,7 +210,8 @@ DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::query_all(query_op
 DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::scan_all(scan_options opts) {
   std::vector<item> all;
   dynasio::pager pages = scan_pages(std::move(opts));
-  while (std::optional<page> p = co_await pages.next()) std::move(p->items.begin(), p->items.end(), std::back_inserter(all));
+  while (std::optional<page> p = co_await pages.next())
+    std::move(p->items.begin(), p->items.end(), std::back_inserter(all));
   co_return all;
 }
 
@@ -208,7 +230,8 @@ DYNASIO_DECL dynasio::pager table::scan_pages(scan_options opts) {
   return dynasio::pager(std::move(st));
 }
 
-DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::batch_get_item(std::vector<key> keys, bool consistent_read) {
+DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::batch_get_item(std::vector<key> keys,
+                                                                             bool consistent_read) {
   for (const auto& k : keys) co_await check_key("batch_get_item", k);
   std::vector<item> found;
   // Re-requests draw on the client's token bucket and jitter, like every other retry.
@@ -228,8 +251,8 @@ DYNASIO_DECL boost::asio::awaitable<std::vector<item>> table::batch_get_item(std
     todo = std::move(unprocessed);
     if (todo.empty()) break;
     if (round >= max_rounds)
-      throw error(errc::batch_incomplete, "batch_get_item: " + std::to_string(todo.size()) + " keys still unprocessed after " +
-                                              std::to_string(round) + " rounds");
+      throw error(errc::batch_incomplete, "batch_get_item: " + std::to_string(todo.size()) +
+                                              " keys still unprocessed after " + std::to_string(round) + " rounds");
     auto cost = retry.acquire(false);
     if (!cost)
       throw error(errc::retry_quota_exceeded, "batch_get_item: " + std::to_string(todo.size()) +

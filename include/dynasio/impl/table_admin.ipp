@@ -16,7 +16,6 @@
 namespace dynasio {
 namespace detail {
 
-
 // Adds `k` to the attribute definitions once; the same name with two types is refused.
 inline void define(boost::json::array& defs, const key_attribute& k) {
   if (k.name.empty()) throw error(errc::invalid_argument, "create_table: a key attribute name is empty");
@@ -30,7 +29,8 @@ inline void define(boost::json::array& defs, const key_attribute& k) {
   defs.push_back(boost::json::object{{"AttributeName", k.name}, {"AttributeType", to_string(k.type)}});
 }
 
-inline boost::json::array key_schema(boost::json::array& defs, const key_attribute& pk, const std::optional<key_attribute>& sk) {
+inline boost::json::array key_schema(boost::json::array& defs, const key_attribute& pk,
+                                     const std::optional<key_attribute>& sk) {
   boost::json::array keys;
   define(defs, pk);
   keys.push_back(boost::json::object{{"AttributeName", pk.name}, {"KeyType", "HASH"}});
@@ -43,7 +43,8 @@ inline boost::json::array key_schema(boost::json::array& defs, const key_attribu
 
 inline boost::json::object throughput(const provisioned_throughput& p) {
   if (p.read_capacity_units < 1 || p.write_capacity_units < 1)
-    throw error(errc::invalid_argument, "create_table: billing read_capacity_units and write_capacity_units must be at least 1");
+    throw error(errc::invalid_argument,
+                "create_table: billing read_capacity_units and write_capacity_units must be at least 1");
   return {{"ReadCapacityUnits", p.read_capacity_units}, {"WriteCapacityUnits", p.write_capacity_units}};
 }
 
@@ -65,7 +66,8 @@ inline boost::json::array indexes(boost::json::array& defs, const table_schema& 
       for (const auto& n : ix.non_key_attributes) names.push_back(boost::json::string(n));
       projection["NonKeyAttributes"] = std::move(names);
     }
-    boost::json::object o{{"IndexName", ix.name}, {"KeySchema", key_schema(defs, ix.partition_key, ix.sort_key)},
+    boost::json::object o{{"IndexName", ix.name},
+                          {"KeySchema", key_schema(defs, ix.partition_key, ix.sort_key)},
                           {"Projection", std::move(projection)}};
     if (global && s.billing) o["ProvisionedThroughput"] = throughput(*s.billing);
     out.push_back(std::move(o));
@@ -77,7 +79,8 @@ inline boost::json::array indexes(boost::json::array& defs, const table_schema& 
 
 DYNASIO_DECL boost::asio::awaitable<void> client::create_table(table_schema schema) {
   detail::validate_table_name("create_table", schema.table_name);
-  if (schema.partition_key.name.empty()) throw error(errc::invalid_argument, "create_table: partition key name is empty");
+  if (schema.partition_key.name.empty())
+    throw error(errc::invalid_argument, "create_table: partition key name is empty");
   boost::json::array defs;
   boost::json::object req;
   req["TableName"] = schema.table_name;
@@ -128,8 +131,9 @@ DYNASIO_DECL boost::asio::awaitable<void> client::wait_for_table(std::string nam
     }
     if (want_exists ? (exists && status == "ACTIVE") : !exists) co_return;
     if (std::chrono::steady_clock::now() + pause > deadline)
-      throw error(errc::waiter_timeout, "table '" + name + "' " + (want_exists ? "did not become ACTIVE" : "was not deleted") +
-                                            " within " + std::to_string(timeout.count()) + " ms");
+      throw error(errc::waiter_timeout, "table '" + name + "' " +
+                                            (want_exists ? "did not become ACTIVE" : "was not deleted") + " within " +
+                                            std::to_string(timeout.count()) + " ms");
     boost::asio::steady_timer timer(get_executor(), pause);
     co_await timer.async_wait(boost::asio::use_awaitable);
     pause = std::min<std::chrono::milliseconds>(pause * 2, std::chrono::seconds(2));

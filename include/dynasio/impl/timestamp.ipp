@@ -12,7 +12,8 @@
 
 namespace dynasio::detail {
 
-DYNASIO_DECL std::string format_date_time(std::chrono::days since_epoch, std::chrono::nanoseconds time_of_day, bool utc) {
+DYNASIO_DECL std::string format_date_time(std::chrono::days since_epoch, std::chrono::nanoseconds time_of_day,
+                                          bool utc) {
   using namespace std::chrono;
   const year_month_day ymd{sys_days(since_epoch)};
   if (ymd.year() < year(0) || ymd.year() > year(9999))
@@ -38,8 +39,9 @@ DYNASIO_DECL std::string format_date_time(std::chrono::days since_epoch, std::ch
 DYNASIO_DECL date_time parse_date_time(std::string_view s, bool utc) {
   using namespace std::chrono;
   auto fail = [&]() -> date_time {
-    throw error(errc::invalid_argument, std::string(utc ? "not an ISO-8601 UTC timestamp: " : "not an ISO-8601 date-time without zone: ") +
-                                            std::string(s));
+    throw error(errc::invalid_argument,
+                std::string(utc ? "not an ISO-8601 UTC timestamp: " : "not an ISO-8601 date-time without zone: ") +
+                    std::string(s));
   };
   std::size_t i = 0;
   auto digits = [&](std::size_t count) {

@@ -26,8 +26,9 @@ inline boost::asio::awaitable<boost::json::object> transact_call(client db, cons
 
 }  // namespace detail
 
-DYNASIO_DECL boost::asio::awaitable<transact_write_result> transact_write_items(client db, std::vector<transact_write> actions,
-                                                                               transact_write_options opts) {
+DYNASIO_DECL boost::asio::awaitable<transact_write_result> transact_write_items(client db,
+                                                                                std::vector<transact_write> actions,
+                                                                                transact_write_options opts) {
   std::string body = detail::transact_write_body(actions, opts);
   boost::json::object reply = co_await detail::transact_call(db, "TransactWriteItems", std::move(body));
   transact_write_result result;
@@ -36,12 +37,13 @@ DYNASIO_DECL boost::asio::awaitable<transact_write_result> transact_write_items(
   co_return result;
 }
 
-DYNASIO_DECL boost::asio::awaitable<transact_write_result> transact_write_items(client db, std::vector<transact_write> actions) {
+DYNASIO_DECL boost::asio::awaitable<transact_write_result> transact_write_items(client db,
+                                                                                std::vector<transact_write> actions) {
   return transact_write_items(std::move(db), std::move(actions), transact_write_options());
 }
 
-DYNASIO_DECL boost::asio::awaitable<std::vector<std::optional<item>>> transact_get_items(client db,
-                                                                                        std::vector<transact_get> gets) {
+DYNASIO_DECL boost::asio::awaitable<std::vector<std::optional<item>>> transact_get_items(
+    client db, std::vector<transact_get> gets) {
   std::string body = detail::transact_get_body(gets);
   boost::json::object reply = co_await detail::transact_call(db, "TransactGetItems", std::move(body));
   co_return detail::read_transact_get(reply, gets.size());

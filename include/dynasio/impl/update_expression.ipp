@@ -27,7 +27,8 @@ inline bool overlaps(const std::vector<path_element>& a, const std::vector<path_
   return std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(n), b.begin());
 }
 
-inline void render_operand(std::string& out, const operand& o, std::map<std::string, std::string>& names, item& values) {
+inline void render_operand(std::string& out, const operand& o, std::map<std::string, std::string>& names,
+                           item& values) {
   using k = operand::node::kind;
   const auto& n = o.root();
   switch (n.k) {
@@ -64,10 +65,9 @@ DYNASIO_DECL update_expression& update_expression::remove(const attribute_path& 
 
 DYNASIO_DECL update_expression& update_expression::add(const attribute_path& path, attribute_value value) {
   auto t = value.type();
-  if (t != attribute_type::N && t != attribute_type::SS && t != attribute_type::NS &&
-      t != attribute_type::BS)
-    throw error(errc::invalid_argument,
-                "update_expression::add: the value for '" + detail::describe_path(path.elements()) + "' must be a number or a set");
+  if (t != attribute_type::N && t != attribute_type::SS && t != attribute_type::NS && t != attribute_type::BS)
+    throw error(errc::invalid_argument, "update_expression::add: the value for '" +
+                                            detail::describe_path(path.elements()) + "' must be a number or a set");
   push(action_kind::add, path, dynasio::operand(std::move(value)));
   return *this;
 }

@@ -70,7 +70,8 @@ DYNASIO_DECL void validate_table_name(std::string_view who, std::string_view nam
   if (name.size() < 3 || name.size() > 255)
     refuse("has " + std::to_string(name.size()) + " characters; table names have 3 to 255");
   for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+          c == '.'))
       refuse("holds " + quote_text(std::string_view(&c, 1)) + "; table names hold only A-Z a-z 0-9 _ - .");
 }
 
@@ -96,9 +97,8 @@ DYNASIO_DECL void validate_expressions(std::string_view who, std::initializer_li
       while (end < e.text.size() && placeholder_char(e.text[end])) ++end;
       const std::string_view ph = e.text.substr(i, end - i);
       if (ph.size() == 1)
-        throw error(errc::invalid_argument, prefix + std::string(e.field) + " " + quote_text(e.text) +
-                                                " has a bare '" + std::string(1, c) + "' (at character " +
-                                                std::to_string(i) + ")");
+        throw error(errc::invalid_argument, prefix + std::string(e.field) + " " + quote_text(e.text) + " has a bare '" +
+                                                std::string(1, c) + "' (at character " + std::to_string(i) + ")");
       const bool defined = c == '#' ? names.count(std::string(ph)) != 0 : values.find(ph) != values.end();
       if (!defined)
         throw error(errc::invalid_argument,
@@ -113,8 +113,8 @@ DYNASIO_DECL void validate_expressions(std::string_view who, std::initializer_li
   }
   for (const auto& [ph, name] : names)
     if (!used.count(ph))
-      throw error(errc::invalid_argument, prefix + "expression_attribute_names defines " + quote_text(ph) +
-                                              " (for " + quote_text(name) + "), which no expression uses");
+      throw error(errc::invalid_argument, prefix + "expression_attribute_names defines " + quote_text(ph) + " (for " +
+                                              quote_text(name) + "), which no expression uses");
   for (const auto& [ph, value] : values)
     if (!used.count(ph))
       throw error(errc::invalid_argument,
@@ -136,7 +136,8 @@ DYNASIO_DECL void validate_limit(std::string_view who, const std::optional<std::
 DYNASIO_DECL retry_mode validate_retry_mode(std::string_view value) {
   if (value == "standard" || value == "legacy") return retry_mode::standard;
   if (value == "adaptive") return retry_mode::adaptive;
-  throw error(errc::invalid_configuration, "AWS_RETRY_MODE must be standard, legacy or adaptive, not " + quote_text(value));
+  throw error(errc::invalid_configuration,
+              "AWS_RETRY_MODE must be standard, legacy or adaptive, not " + quote_text(value));
 }
 
 DYNASIO_DECL void validate_endpoint_url(std::string_view field, std::string_view url) { parse_endpoint(url, field); }

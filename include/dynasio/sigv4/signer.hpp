@@ -5,8 +5,8 @@
 #ifndef DYNASIO_SIGV4_SIGNER_HPP
 #define DYNASIO_SIGV4_SIGNER_HPP
 
-#include <dynasio/detail/credentials_value.hpp>
 #include <dynasio/detail/config.hpp>
+#include <dynasio/detail/credentials_value.hpp>
 #include <dynasio/sigv4/canonical.hpp>
 #include <dynasio/sigv4/http_request.hpp>
 

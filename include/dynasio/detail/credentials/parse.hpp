@@ -35,7 +35,8 @@ DYNASIO_DECL ini_file parse_ini(std::string_view text);
 
 /// The profile `name` from both files: the config file's `[profile name]` (or `[default]`), with
 /// the credentials file's `[name]` winning key by key. nullopt when neither has it.
-DYNASIO_DECL std::optional<ini_section> find_profile(const ini_file& config, const ini_file& creds, std::string_view name);
+DYNASIO_DECL std::optional<ini_section> find_profile(const ini_file& config, const ini_file& creds,
+                                                     std::string_view name);
 
 /// Where a JSON credentials document came from: the fields and rules differ a little.
 enum class json_creds_source { imds, container, process, sso };
@@ -80,7 +81,8 @@ DYNASIO_DECL std::string container_uri_problem(std::string_view uri);
 
 /// The IMDS base URL from `AWS_EC2_METADATA_SERVICE_ENDPOINT` and `..._ENDPOINT_MODE`; an
 /// explicit endpoint wins; an unknown mode throws errc::invalid_configuration.
-DYNASIO_DECL std::string imds_endpoint(const std::optional<std::string>& endpoint, const std::optional<std::string>& mode);
+DYNASIO_DECL std::string imds_endpoint(const std::optional<std::string>& endpoint,
+                                       const std::optional<std::string>& mode);
 
 /// The STS endpoint: `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL` (both unless
 /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), else `https://sts.<region>.amazonaws.com`

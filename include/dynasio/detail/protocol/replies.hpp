@@ -33,9 +33,8 @@ DYNASIO_DECL table_description parse_table_description(const boost::json::object
 
 /// The keys of the requests a BatchWriteItem reply returned in UnprocessedItems for `table`,
 /// projected on `key_names` (in that order).
-DYNASIO_DECL std::vector<std::vector<attribute_value>> unprocessed_write_keys(const boost::json::object& reply,
-                                                                           std::string_view table,
-                                                                           const std::vector<std::string>& key_names);
+DYNASIO_DECL std::vector<std::vector<attribute_value>> unprocessed_write_keys(
+    const boost::json::object& reply, std::string_view table, const std::vector<std::string>& key_names);
 
 /// BatchGetItem's body for `keys[first, last)` of `table`.
 DYNASIO_DECL std::string batch_get_body(std::string_view table, const std::vector<key>& keys, std::size_t first,

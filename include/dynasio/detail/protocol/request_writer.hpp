@@ -56,7 +56,9 @@ class request_writer {
     out_ += '}';
     return *this;
   }
-  request_writer& values(const dynasio::item& values) { return values.empty() ? *this : item("ExpressionAttributeValues", values); }
+  request_writer& values(const dynasio::item& values) {
+    return values.empty() ? *this : item("ExpressionAttributeValues", values);
+  }
   request_writer& return_values(dynasio::return_values rv) {
     static constexpr const char* names[] = {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"};
     return rv == dynasio::return_values::none ? *this : string("ReturnValues", names[static_cast<int>(rv)]);
@@ -69,7 +71,7 @@ class request_writer {
   request_writer& return_consumed_capacity(dynasio::return_consumed_capacity v) {
     static constexpr const char* names[] = {"NONE", "TOTAL", "INDEXES"};
     return v == dynasio::return_consumed_capacity::none ? *this
-                                                         : string("ReturnConsumedCapacity", names[static_cast<int>(v)]);
+                                                        : string("ReturnConsumedCapacity", names[static_cast<int>(v)]);
   }
   /// `k` with an already serialized JSON value (a nested object or array).
   request_writer& raw(std::string_view k, std::string_view json) {

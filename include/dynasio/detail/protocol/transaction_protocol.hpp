@@ -17,10 +17,12 @@
 namespace dynasio::detail {
 
 /// Checks `actions` and `opts` against DynamoDB's limits; throws errc::invalid_argument.
-DYNASIO_DECL void validate_transact_write(const std::vector<transact_write>& actions, const transact_write_options& opts);
+DYNASIO_DECL void validate_transact_write(const std::vector<transact_write>& actions,
+                                          const transact_write_options& opts);
 
 /// The TransactWriteItems body (validated first).
-DYNASIO_DECL std::string transact_write_body(const std::vector<transact_write>& actions, const transact_write_options& opts);
+DYNASIO_DECL std::string transact_write_body(const std::vector<transact_write>& actions,
+                                             const transact_write_options& opts);
 
 /// The TransactGetItems body (validated first).
 DYNASIO_DECL std::string transact_get_body(const std::vector<transact_get>& gets);
@@ -32,7 +34,8 @@ DYNASIO_DECL std::vector<std::optional<item>> read_transact_get(const boost::jso
  * The reasons of a TransactionCanceledException: from `CancellationReasons` in the error body
  * (`details`) when present, else the codes listed in brackets at the end of `message`.
  */
-DYNASIO_DECL std::vector<cancellation_reason> read_cancellation_reasons(std::string_view details, std::string_view message);
+DYNASIO_DECL std::vector<cancellation_reason> read_cancellation_reasons(std::string_view details,
+                                                                        std::string_view message);
 
 }  // namespace dynasio::detail
 

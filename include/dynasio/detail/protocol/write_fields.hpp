@@ -18,8 +18,9 @@ namespace dynasio::detail {
 
 /// ConditionExpression and every placeholder, for PutItem, DeleteItem and their transactional
 /// forms: the generated condition AND the hand-written one.
-inline void write_condition_fields(request_writer& w, const std::optional<condition>& generated, const std::string& hand,
-                                   expression_names names, item values, std::string_view who = "condition") {
+inline void write_condition_fields(request_writer& w, const std::optional<condition>& generated,
+                                   const std::string& hand, expression_names names, item values,
+                                   std::string_view who = "condition") {
   expression_context ctx{std::move(names), std::move(values)};
   std::string cond = ctx.combine(generated, hand);
   validate_expressions(who, {{"condition_expression", cond}}, ctx.names, ctx.values);

@@ -67,7 +67,8 @@ inline boost::asio::awaitable<credentials> container_fetch(provider_options opts
         co_return parse_json_credentials(res.body, json_creds_source::container, who);
       }
       std::string text = container_error_text(res.body);
-      failure = error(errc::protocol_error, who + " answered HTTP " + std::to_string(res.status) + (text.empty() ? "" : ": " + text));
+      failure = error(errc::protocol_error,
+                      who + " answered HTTP " + std::to_string(res.status) + (text.empty() ? "" : ": " + text));
       retry = res.status >= 500 || res.status == 429;
     } catch (const error& e) {
       failure = e;

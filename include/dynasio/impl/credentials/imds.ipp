@@ -40,7 +40,8 @@ inline boost::asio::awaitable<void> imds_refresh_token(imds_state& st, const std
       res = co_await http_fetch(req);
     } catch (const error& e) {
       // Nothing answering (refused, timed out): not on EC2. Never retried, so a laptop fails fast.
-      if (is_network_failure(e.code())) throw error(errc::no_credentials, "IMDS not reachable at " + base + ": " + e.diagnostics().message);
+      if (is_network_failure(e.code()))
+        throw error(errc::no_credentials, "IMDS not reachable at " + base + ": " + e.diagnostics().message);
       throw;
     }
     if (res.status == 200 && !res.body.empty()) {
@@ -63,7 +64,8 @@ inline boost::asio::awaitable<void> imds_refresh_token(imds_state& st, const std
         co_return;
       }
       throw error(errc::invalid_configuration, "IMDS refused the IMDSv2 token PUT (HTTP " + std::to_string(res.status) +
-                                                   ") and IMDSv1 fallback is " + (v1_disabled ? "disabled" : "not enabled"));
+                                                   ") and IMDSv1 fallback is " +
+                                                   (v1_disabled ? "disabled" : "not enabled"));
     }
     if (res.status < 500 || attempt >= st.opts.imds_attempts)
       throw error(errc::protocol_error, "IMDS token PUT answered HTTP " + std::to_string(res.status));
@@ -72,7 +74,8 @@ inline boost::asio::awaitable<void> imds_refresh_token(imds_state& st, const std
 }
 
 // GET of a metadata path with the session token; 404 returns nullopt.
-inline boost::asio::awaitable<std::optional<std::string>> imds_get(imds_state& st, const std::string& base, std::string path) {
+inline boost::asio::awaitable<std::optional<std::string>> imds_get(imds_state& st, const std::string& base,
+                                                                   std::string path) {
   bool token_renewed = false;
   for (unsigned attempt = 1;; ++attempt) {
     if (!st.v1 && (st.token.empty() || std::chrono::steady_clock::now() >= st.token_expires)) {
@@ -110,7 +113,8 @@ inline boost::asio::awaitable<credentials> imds_fetch(std::shared_ptr<imds_state
   while (!role.empty() && (role.back() == ' ' || role.back() == '\t')) role.pop_back();
   if (role.empty()) throw error(errc::no_credentials, "IMDS at " + base + ": no IAM role attached to this instance");
   auto doc = co_await imds_get(*st, base, std::string(roles_path) + role);
-  if (!doc) throw error(errc::protocol_error, "IMDS at " + base + ": role '" + role + "' has no credentials (HTTP 404)");
+  if (!doc)
+    throw error(errc::protocol_error, "IMDS at " + base + ": role '" + role + "' has no credentials (HTTP 404)");
   credentials c = parse_json_credentials(*doc, json_creds_source::imds, "IMDS role " + role);
   const auto now = std::chrono::system_clock::now();
   if (c.expiration && *c.expiration <= now) {

@@ -123,7 +123,8 @@ DYNASIO_DECL ini_file parse_ini(std::string_view text) {
   return out;
 }
 
-DYNASIO_DECL std::optional<ini_section> find_profile(const ini_file& config, const ini_file& creds, std::string_view name) {
+DYNASIO_DECL std::optional<ini_section> find_profile(const ini_file& config, const ini_file& creds,
+                                                     std::string_view name) {
   std::optional<ini_section> out;
   auto cfg = config.find("profile " + std::string(name));
   if (cfg == config.end() && name == "default") cfg = config.find("default");
@@ -212,7 +213,8 @@ inline std::string xml_unescape(std::string_view s) {
     else if (ent == "quot") out += '"';
     else if (ent == "apos") out += '\'';
     else if (ent.size() > 1 && ent[0] == '#') {
-      unsigned long cp = ent[1] == 'x' ? std::stoul(std::string(ent.substr(2)), nullptr, 16) : std::stoul(std::string(ent.substr(1)));
+      unsigned long cp =
+          ent[1] == 'x' ? std::stoul(std::string(ent.substr(2)), nullptr, 16) : std::stoul(std::string(ent.substr(1)));
       if (cp < 0x80) out += static_cast<char>(cp);
       else out += '?';
     } else {
@@ -261,8 +263,10 @@ DYNASIO_DECL sts_reply parse_sts_reply(std::string_view xml) {
   r.creds.secret_access_key = xml_text(*creds, "SecretAccessKey");
   r.creds.session_token = xml_text(*creds, "SessionToken");
   const std::string exp = xml_text(*creds, "Expiration");
-  if (r.creds.access_key_id.empty() || r.creds.secret_access_key.empty() || r.creds.session_token.empty() || exp.empty())
-    throw error(errc::protocol_error, "STS <Credentials> lacks AccessKeyId, SecretAccessKey, SessionToken or Expiration");
+  if (r.creds.access_key_id.empty() || r.creds.secret_access_key.empty() || r.creds.session_token.empty() ||
+      exp.empty())
+    throw error(errc::protocol_error,
+                "STS <Credentials> lacks AccessKeyId, SecretAccessKey, SessionToken or Expiration");
   r.creds.expiration = parse_rfc3339(exp);
   if (!r.creds.expiration) throw error(errc::protocol_error, "STS Expiration is not an RFC 3339 time: " + exp);
   if (auto user = xml_element(xml, "AssumedRoleUser")) r.creds.account_id = account_from_arn(xml_text(*user, "Arn"));
@@ -343,7 +347,8 @@ DYNASIO_DECL std::string container_uri_problem(std::string_view uri) {
          "': plain http is allowed only to loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23";
 }
 
-DYNASIO_DECL std::string imds_endpoint(const std::optional<std::string>& endpoint, const std::optional<std::string>& mode) {
+DYNASIO_DECL std::string imds_endpoint(const std::optional<std::string>& endpoint,
+                                       const std::optional<std::string>& mode) {
   if (endpoint && !endpoint->empty()) {
     std::string e = *endpoint;
     while (!e.empty() && e.back() == '/') e.pop_back();
@@ -362,7 +367,8 @@ DYNASIO_DECL std::string sts_endpoint(std::string_view region, const std::option
     if (sts_url && !sts_url->empty()) return *sts_url;
     if (any_url && !any_url->empty()) return *any_url;
   }
-  if (region.empty()) throw error(errc::invalid_configuration, "STS needs a region (AWS_REGION or the profile's region)");
+  if (region.empty())
+    throw error(errc::invalid_configuration, "STS needs a region (AWS_REGION or the profile's region)");
   return "https://sts." + std::string(region) + (region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com");
 }
 
@@ -402,7 +408,9 @@ DYNASIO_DECL std::vector<std::string> split_command_line(std::string_view line) 
   return args;
 }
 
-DYNASIO_DECL bool is_true(const std::optional<std::string>& value) { return value && lower(trim_view(*value)) == "true"; }
+DYNASIO_DECL bool is_true(const std::optional<std::string>& value) {
+  return value && lower(trim_view(*value)) == "true";
+}
 
 }  // namespace dynasio::detail
 

@@ -16,13 +16,14 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 extern char** environ;
 
@@ -31,7 +32,8 @@ namespace dynasio::detail {
 namespace process_detail {
 constexpr std::size_t output_limit = 1u << 20;
 
-inline boost::asio::awaitable<void> read_all(boost::asio::posix::stream_descriptor& in, std::string& out, bool& overflow) {
+inline boost::asio::awaitable<void> read_all(boost::asio::posix::stream_descriptor& in, std::string& out,
+                                             bool& overflow) {
   boost::system::error_code ec;
   co_await boost::asio::async_read(in, boost::asio::dynamic_buffer(out, output_limit),
                                    boost::asio::redirect_error(boost::asio::use_awaitable, ec));
@@ -130,8 +132,9 @@ DYNASIO_DECL boost::asio::awaitable<std::string> run_credential_process(std::str
     while (!stderr_text.empty() && (stderr_text.back() == '\n' || stderr_text.back() == '\r')) stderr_text.pop_back();
     if (stderr_text.size() > 1000) stderr_text.resize(1000);
     throw error(errc::invalid_configuration,
-                who + (WIFEXITED(status) ? " exited with status " + std::to_string(WEXITSTATUS(status))
-                                         : " was killed by signal " + std::to_string(WTERMSIG(status))) +
+                who +
+                    (WIFEXITED(status) ? " exited with status " + std::to_string(WEXITSTATUS(status))
+                                       : " was killed by signal " + std::to_string(WTERMSIG(status))) +
                     (stderr_text.empty() ? "" : ": " + stderr_text));
   }
   co_return stdout_text;

@@ -56,7 +56,8 @@ inline std::optional<credentials> profile_static_keys(const ini_section& s, std:
   auto secret = key_of(s, "aws_secret_access_key");
   if (!akid && !secret) return std::nullopt;
   if (!akid || !secret)
-    throw error(errc::invalid_configuration, "profile '" + std::string(name) + "' has only one of aws_access_key_id and aws_secret_access_key");
+    throw error(errc::invalid_configuration,
+                "profile '" + std::string(name) + "' has only one of aws_access_key_id and aws_secret_access_key");
   credentials c;
   c.access_key_id = *akid;
   c.secret_access_key = *secret;
@@ -65,7 +66,8 @@ inline std::optional<credentials> profile_static_keys(const ini_section& s, std:
   return c;
 }
 
-inline boost::asio::awaitable<credentials> process_fetch(provider_options opts, std::string command, std::string account) {
+inline boost::asio::awaitable<credentials> process_fetch(provider_options opts, std::string command,
+                                                         std::string account) {
   const std::string out = co_await run_credential_process(command, opts.process_timeout);
   credentials c = parse_json_credentials(out, json_creds_source::process, "credential_process output");
   if (c.account_id.empty()) c.account_id = std::move(account);
@@ -78,7 +80,8 @@ inline boost::asio::awaitable<credentials> sso_fetch(provider_options opts, shar
   if (auto session = key_of(prof, "sso_session")) {
     auto it = files.config.find("sso-session " + *session);
     if (it == files.config.end())
-      throw error(errc::invalid_configuration, "profile '" + name + "': no [sso-session " + *session + "] in " + files.config_path);
+      throw error(errc::invalid_configuration,
+                  "profile '" + name + "': no [sso-session " + *session + "] in " + files.config_path);
     start_url = key_of(it->second, "sso_start_url").value_or("");
     sso_region = key_of(it->second, "sso_region").value_or("");
     cache_key = *session;
@@ -95,7 +98,9 @@ inline boost::asio::awaitable<credentials> sso_fetch(provider_options opts, shar
   const std::string home = provider_getenv(opts, "HOME").value_or("");
   const std::string cache_file = home + "/.aws/sso/cache/" + sha1_hex(cache_key) + ".json";
   auto text = read_whole_file(cache_file);
-  if (!text) throw error(errc::invalid_configuration, "profile '" + name + "': no SSO token in " + cache_file + " (run `aws sso login`)");
+  if (!text)
+    throw error(errc::invalid_configuration,
+                "profile '" + name + "': no SSO token in " + cache_file + " (run `aws sso login`)");
   boost::system::error_code ec;
   auto v = boost::json::parse(*text, ec);
   const boost::json::object* o = !ec && v.is_object() ? &v.get_object() : nullptr;
@@ -106,18 +111,22 @@ inline boost::asio::awaitable<credentials> sso_fetch(provider_options opts, shar
   };
   const std::string token = field("accessToken");
   const auto expires = parse_rfc3339(field("expiresAt"));
-  if (token.empty() || !expires) throw error(errc::invalid_configuration, "profile '" + name + "': malformed SSO token file " + cache_file);
+  if (token.empty() || !expires)
+    throw error(errc::invalid_configuration, "profile '" + name + "': malformed SSO token file " + cache_file);
   if (*expires <= std::chrono::system_clock::now())
     throw error(errc::invalid_configuration, "profile '" + name + "': the SSO token expired (run `aws sso login`)");
-  std::string base = provider_getenv(opts, "AWS_ENDPOINT_URL_SSO").value_or("https://portal.sso." + sso_region + ".amazonaws.com");
+  std::string base =
+      provider_getenv(opts, "AWS_ENDPOINT_URL_SSO").value_or("https://portal.sso." + sso_region + ".amazonaws.com");
   while (!base.empty() && base.back() == '/') base.pop_back();
   fetch_request req;
-  req.url = base + "/federation/credentials?account_id=" + sigv4::uri_encode(*account) + "&role_name=" + sigv4::uri_encode(*role);
+  req.url = base + "/federation/credentials?account_id=" + sigv4::uri_encode(*account) +
+            "&role_name=" + sigv4::uri_encode(*role);
   req.timeout = opts.http_timeout;
   req.headers.emplace_back("x-amz-sso_bearer_token", token);
   fetch_response res = co_await http_fetch(req);
   if (res.status != 200)
-    throw error(errc::invalid_configuration, "SSO GetRoleCredentials answered HTTP " + std::to_string(res.status) + ": " + res.body.substr(0, 300));
+    throw error(errc::invalid_configuration,
+                "SSO GetRoleCredentials answered HTTP " + std::to_string(res.status) + ": " + res.body.substr(0, 300));
   credentials c = parse_json_credentials(res.body, json_creds_source::sso, "SSO GetRoleCredentials");
   c.account_id = *account;
   co_return c;
@@ -126,18 +135,21 @@ inline boost::asio::awaitable<credentials> sso_fetch(provider_options opts, shar
 inline boost::asio::awaitable<credentials> resolve_profile(provider_options opts, shared_files files, std::string name,
                                                            std::vector<std::string> visited);
 
-inline boost::asio::awaitable<credentials> assume_role_fetch(provider_options opts, shared_files files, ini_section prof,
-                                                             std::string name, std::vector<std::string> visited) {
+inline boost::asio::awaitable<credentials> assume_role_fetch(provider_options opts, shared_files files,
+                                                             ini_section prof, std::string name,
+                                                             std::vector<std::string> visited) {
   const std::string role_arn = *key_of(prof, "role_arn");
   const std::string region = provider_region(opts, key_of(prof, "region").value_or(""));
   if (auto token_file = key_of(prof, "web_identity_token_file"))
-    co_return co_await web_identity_fetch(opts, region, *token_file, role_arn, key_of(prof, "role_session_name").value_or(""));
+    co_return co_await web_identity_fetch(opts, region, *token_file, role_arn,
+                                          key_of(prof, "role_session_name").value_or(""));
   auto source_profile = key_of(prof, "source_profile");
   auto credential_source = key_of(prof, "credential_source");
   if (source_profile && credential_source)
     throw error(errc::invalid_configuration, "profile '" + name + "' sets both source_profile and credential_source");
   if (!source_profile && !credential_source)
-    throw error(errc::invalid_configuration, "profile '" + name + "' has role_arn but neither source_profile nor credential_source");
+    throw error(errc::invalid_configuration,
+                "profile '" + name + "' has role_arn but neither source_profile nor credential_source");
   credentials source;
   if (source_profile) {
     std::optional<credentials> own;
@@ -155,22 +167,27 @@ inline boost::asio::awaitable<credentials> assume_role_fetch(provider_options op
     }
   } else {
     std::string cs = *credential_source;
-    std::transform(cs.begin(), cs.end(), cs.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(cs.begin(), cs.end(), cs.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     credentials_provider p;
     if (cs == "environment") p = environment_credentials(opts);
     else if (cs == "ecscontainer") p = container_credentials(opts);
     else if (cs == "ec2instancemetadata") p = imds_credentials(opts);
     else
-      throw error(errc::invalid_configuration, "profile '" + name + "': credential_source must be Environment, EcsContainer or "
-                                               "Ec2InstanceMetadata, got '" + *credential_source + "'");
+      throw error(errc::invalid_configuration, "profile '" + name +
+                                                   "': credential_source must be Environment, EcsContainer or "
+                                                   "Ec2InstanceMetadata, got '" +
+                                                   *credential_source + "'");
     source = co_await p();
   }
-  std::string session = key_of(prof, "role_session_name")
-                            .value_or("dynasio-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                      std::chrono::system_clock::now().time_since_epoch())
-                                                                      .count()));
+  std::string session =
+      key_of(prof, "role_session_name")
+          .value_or("dynasio-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                    std::chrono::system_clock::now().time_since_epoch())
+                                                    .count()));
   if (!valid_session_name(session))
-    throw error(errc::invalid_argument, "profile '" + name + "': role_session_name '" + session + "' must be 2 to 64 of A-Za-z0-9+=,.@_-");
+    throw error(errc::invalid_argument,
+                "profile '" + name + "': role_session_name '" + session + "' must be 2 to 64 of A-Za-z0-9+=,.@_-");
   std::vector<std::pair<std::string, std::string>> params{
       {"Action", "AssumeRole"}, {"Version", "2011-06-15"}, {"RoleArn", role_arn}, {"RoleSessionName", session}};
   if (auto d = key_of(prof, "duration_seconds")) params.emplace_back("DurationSeconds", *d);
@@ -190,16 +207,19 @@ inline boost::asio::awaitable<credentials> resolve_profile(provider_options opts
   if (auto keys = profile_static_keys(*prof, name)) co_return *keys;
   if (auto command = key_of(*prof, "credential_process"))
     co_return co_await process_fetch(opts, *command, key_of(*prof, "aws_account_id").value_or(""));
-  if (key_of(*prof, "sso_session") || key_of(*prof, "sso_start_url")) co_return co_await sso_fetch(opts, files, *prof, name);
+  if (key_of(*prof, "sso_session") || key_of(*prof, "sso_start_url"))
+    co_return co_await sso_fetch(opts, files, *prof, name);
   throw error(visited.empty() ? errc::no_credentials : errc::invalid_configuration,
               "profile '" + name + "' has no credentials (keys, credential_process, role_arn or SSO)");
 }
 
 inline boost::asio::awaitable<credentials> profile_fetch(provider_options opts, std::string profile) {
   if (profile.empty())
-    profile = provider_getenv(opts, "AWS_PROFILE").value_or(provider_getenv(opts, "AWS_DEFAULT_PROFILE").value_or("default"));
+    profile =
+        provider_getenv(opts, "AWS_PROFILE").value_or(provider_getenv(opts, "AWS_DEFAULT_PROFILE").value_or("default"));
   shared_files files = load_shared_files(opts);
-  if (!files.any) throw error(errc::no_credentials, "neither " + files.creds_path + " nor " + files.config_path + " exists");
+  if (!files.any)
+    throw error(errc::no_credentials, "neither " + files.creds_path + " nor " + files.config_path + " exists");
   std::vector<std::string> visited;
   co_return co_await resolve_profile(opts, std::move(files), std::move(profile), std::move(visited));
 }

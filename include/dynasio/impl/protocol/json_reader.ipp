@@ -80,7 +80,8 @@ DYNASIO_DECL attribute_value read_value(const boost::json::value& json) {
     return values;
   }
   if (tag == "SS")
-    return read_set<string_set>(v, tag, [&](const boost::json::value& e) { return std::string(read_json_string(e, tag)); });
+    return read_set<string_set>(v, tag,
+                                [&](const boost::json::value& e) { return std::string(read_json_string(e, tag)); });
   if (tag == "NS") return read_set<number_set>(v, tag, [](const boost::json::value& e) { return read_number(e); });
   if (tag == "BS") return read_set<binary_set>(v, tag, [](const boost::json::value& e) { return read_binary(e); });
   throw_malformed("unknown type tag \"" + std::string(tag) + "\"");

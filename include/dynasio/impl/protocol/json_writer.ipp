@@ -228,9 +228,7 @@ inline void wire_writer::value(const attribute_value& v) {
       lit("]}");
       break;
     }
-    case attribute_type::SS:
-      lit("{\"SS\":["), set(v.as_string_set(), [&](const std::string& s) { string(s); });
-      break;
+    case attribute_type::SS: lit("{\"SS\":["), set(v.as_string_set(), [&](const std::string& s) { string(s); }); break;
     case attribute_type::NS: lit("{\"NS\":["), set(v.as_number_set(), [&](const number& n) { num(n); }); break;
     case attribute_type::BS: lit("{\"BS\":["), set(v.as_binary_set(), [&](const binary& b) { bin(b); }); break;
   }

@@ -95,7 +95,8 @@ DYNASIO_DECL table_description parse_table_description(const boost::json::object
     }
     throw error(errc::protocol_error, "DescribeTable: key attribute '" + std::string(name) + "' has no definition");
   };
-  auto read_keys = [&](const boost::json::object& holder, key_attribute& partition, std::optional<key_attribute>& sort) {
+  auto read_keys = [&](const boost::json::object& holder, key_attribute& partition,
+                       std::optional<key_attribute>& sort) {
     for (const auto& k : array_member(holder, "KeySchema")) {
       const auto& o = as_object_in(k, "a key schema element");
       std::string name(string_member(o, "AttributeName"));
@@ -147,9 +148,8 @@ DYNASIO_DECL table_description parse_table_description(const boost::json::object
   return d;
 }
 
-DYNASIO_DECL std::vector<std::vector<attribute_value>> unprocessed_write_keys(const boost::json::object& reply,
-                                                                           std::string_view table,
-                                                                           const std::vector<std::string>& key_names) {
+DYNASIO_DECL std::vector<std::vector<attribute_value>> unprocessed_write_keys(
+    const boost::json::object& reply, std::string_view table, const std::vector<std::string>& key_names) {
   std::vector<std::vector<attribute_value>> keys;
   auto up = reply.find("UnprocessedItems");
   if (up == reply.end() || !up->value().is_object()) return keys;
@@ -160,7 +160,8 @@ DYNASIO_DECL std::vector<std::vector<attribute_value>> unprocessed_write_keys(co
     if (!v.is_object()) throw error(errc::protocol_error, "BatchWriteItem: an unprocessed request is not an object");
     const auto& r = v.get_object();
     const boost::json::value* body = nullptr;
-    if (auto p = r.find("PutRequest"); p != r.end() && p->value().is_object()) body = p->value().get_object().if_contains("Item");
+    if (auto p = r.find("PutRequest"); p != r.end() && p->value().is_object())
+      body = p->value().get_object().if_contains("Item");
     else if (auto d = r.find("DeleteRequest"); d != r.end() && d->value().is_object())
       body = d->value().get_object().if_contains("Key");
     if (!body || !body->is_object())

@@ -61,7 +61,8 @@ inline std::string touched_key(const transact_write& a, const std::map<std::stri
   return out;
 }
 
-DYNASIO_DECL void validate_transact_write(const std::vector<transact_write>& actions, const transact_write_options& opts) {
+DYNASIO_DECL void validate_transact_write(const std::vector<transact_write>& actions,
+                                          const transact_write_options& opts) {
   constexpr std::string_view op = "transact_write_items";
   check_count(op, actions.size());
   if (opts.client_request_token.size() > max_client_request_token)
@@ -74,7 +75,9 @@ DYNASIO_DECL void validate_transact_write(const std::vector<transact_write>& act
     const auto& a = actions[i];
     const std::string label = action_label(op, i, a.op());
     if (a.table_name().empty()) throw error(errc::invalid_argument, label + ": table_name is empty");
-    if (a.item().empty()) throw error(errc::invalid_argument, label + (a.op() == transact_write::kind::put ? ": the item is empty" : ": the key is empty"));
+    if (a.item().empty())
+      throw error(errc::invalid_argument,
+                  label + (a.op() == transact_write::kind::put ? ": the item is empty" : ": the key is empty"));
     if (a.op() == transact_write::kind::put) {
       validate_item_size(a.item());
     } else {
@@ -89,7 +92,7 @@ DYNASIO_DECL void validate_transact_write(const std::vector<transact_write>& act
       throw error(errc::invalid_argument, label + ": return_values must be none in a transaction");
     total += item_size(a.item());
     total += item_size(a.op() == transact_write::kind::update ? a.update_opts().expression_attribute_values
-                                                               : a.condition().expression_attribute_values);
+                                                              : a.condition().expression_attribute_values);
   }
   if (total > max_transact_size)
     throw error(errc::invalid_argument, "transact_write_items: the items total " + std::to_string(total) +
@@ -106,7 +109,8 @@ DYNASIO_DECL void validate_transact_write(const std::vector<transact_write>& act
   }
 }
 
-DYNASIO_DECL std::string transact_write_body(const std::vector<transact_write>& actions, const transact_write_options& opts) {
+DYNASIO_DECL std::string transact_write_body(const std::vector<transact_write>& actions,
+                                             const transact_write_options& opts) {
   validate_transact_write(actions, opts);
   std::string items = "[";
   for (std::size_t i = 0; i < actions.size(); ++i) {
@@ -166,7 +170,8 @@ DYNASIO_DECL std::string transact_get_body(const std::vector<transact_get>& gets
   return body.finish();
 }
 
-DYNASIO_DECL std::vector<std::optional<item>> read_transact_get(const boost::json::object& reply, std::size_t expected) {
+DYNASIO_DECL std::vector<std::optional<item>> read_transact_get(const boost::json::object& reply,
+                                                                std::size_t expected) {
   std::vector<std::optional<item>> out;
   auto it = reply.find("Responses");
   if (it == reply.end() || !it->value().is_array())
@@ -174,7 +179,8 @@ DYNASIO_DECL std::vector<std::optional<item>> read_transact_get(const boost::jso
   for (const auto& r : it->value().get_array()) {
     if (!r.is_object()) throw error(errc::protocol_error, "TransactGetItems: a response is not an object");
     auto item_it = r.get_object().find("Item");
-    if (item_it != r.get_object().end() && item_it->value().is_object()) out.push_back(read_item(item_it->value().get_object()));
+    if (item_it != r.get_object().end() && item_it->value().is_object())
+      out.push_back(read_item(item_it->value().get_object()));
     else out.emplace_back();
   }
   if (out.size() != expected)
@@ -183,19 +189,23 @@ DYNASIO_DECL std::vector<std::optional<item>> read_transact_get(const boost::jso
   return out;
 }
 
-DYNASIO_DECL std::vector<cancellation_reason> read_cancellation_reasons(std::string_view details, std::string_view message) {
+DYNASIO_DECL std::vector<cancellation_reason> read_cancellation_reasons(std::string_view details,
+                                                                        std::string_view message) {
   std::vector<cancellation_reason> out;
   boost::system::error_code ec;
   boost::json::value body = details.empty() ? boost::json::value() : boost::json::parse(details, ec);
   if (!ec && body.is_object()) {
-    if (auto it = body.get_object().find("CancellationReasons"); it != body.get_object().end() && it->value().is_array()) {
+    if (auto it = body.get_object().find("CancellationReasons");
+        it != body.get_object().end() && it->value().is_array()) {
       for (const auto& r : it->value().get_array()) {
         cancellation_reason reason;
         if (r.is_object()) {
           const auto& o = r.get_object();
           if (auto c = o.find("Code"); c != o.end() && c->value().is_string()) reason.code = c->value().get_string();
-          if (auto m = o.find("Message"); m != o.end() && m->value().is_string()) reason.message = m->value().get_string();
-          if (auto i = o.find("Item"); i != o.end() && i->value().is_object()) reason.item = read_item(i->value().get_object());
+          if (auto m = o.find("Message"); m != o.end() && m->value().is_string())
+            reason.message = m->value().get_string();
+          if (auto i = o.find("Item"); i != o.end() && i->value().is_object())
+            reason.item = read_item(i->value().get_object());
         }
         out.push_back(std::move(reason));
       }

@@ -10,10 +10,10 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -34,7 +34,7 @@ DYNASIO_DECL http_conn::http_conn(asio::any_io_executor ex, asio::ssl::context& 
     : stream_(beast::tcp_stream(std::move(ex)), ctx), tls_(tls) {}
 
 DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::connect(const endpoint_info& ep,
-                                                                         const connect_options& opts) {
+                                                                           const connect_options& opts) {
   constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
   auto& tcp = stream_.next_layer();
   asio::ip::tcp::resolver resolver(tcp.get_executor());
@@ -83,9 +83,10 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::connect(const
   co_return boost::system::error_code{};
 }
 
-DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::exchange(std::string_view head, std::string_view body,
-                                                                          std::chrono::milliseconds timeout,
-                                                                          http_response& res) {
+DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::exchange(std::string_view head,
+                                                                            std::string_view body,
+                                                                            std::chrono::milliseconds timeout,
+                                                                            http_response& res) {
   constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
   auto& tcp = stream_.next_layer();
   tcp.expires_after(timeout);

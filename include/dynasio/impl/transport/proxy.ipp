@@ -23,7 +23,8 @@ namespace proxy_rules {
 
 inline std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -47,7 +48,8 @@ inline bool is_local(const boost::asio::ip::address& a) {
   if (a.is_loopback()) return true;
   if (a.is_v4()) return (a.to_v4().to_uint() & 0xffff0000u) == 0xa9fe0000u;  // 169.254.0.0/16
   const auto b = a.to_v6().to_bytes();
-  if (a.to_v6().is_v4_mapped()) return is_local(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6()));
+  if (a.to_v6().is_v4_mapped())
+    return is_local(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6()));
   return b[0] == 0xfe && (b[1] & 0xc0) == 0x80;  // fe80::/10
 }
 
@@ -57,7 +59,8 @@ DYNASIO_DECL proxy_info parse_proxy_url(std::string_view url) {
   if (url.starts_with("https://"))
     throw error(errc::invalid_configuration,
                 "client_config.proxy: an https:// proxy is not supported (use http://; TLS to DynamoDB is tunnelled)");
-  if (!url.starts_with("http://")) throw error(errc::invalid_configuration, "client_config.proxy: must start with http://");
+  if (!url.starts_with("http://"))
+    throw error(errc::invalid_configuration, "client_config.proxy: must start with http://");
   proxy_info p;
   // The user info becomes the Basic credentials; the rest is parsed as any endpoint URL is (so
   // the password never reaches an error message).

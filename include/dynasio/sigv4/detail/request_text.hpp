@@ -73,10 +73,8 @@ inline std::string format_request_text(const http_request& req, request_text_sty
     out.append(style == request_text_style::classic && h.name == "Authorization" ? ": " : ":");
     out.append(h.value);
   }
-  if (style == request_text_style::crt)
-    out.append("\n\n").append(req.body);
-  else if (!req.body.empty())
-    out.append("\n\n").append(req.body);
+  if (style == request_text_style::crt) out.append("\n\n").append(req.body);
+  else if (!req.body.empty()) out.append("\n\n").append(req.body);
   return out;
 }
 

@@ -23,9 +23,13 @@ DYNASIO_DECL std::string format_amz_date(std::chrono::system_clock::time_point t
   const hh_mm_ss<seconds> hms(secs - day);
   const int y = static_cast<int>(ymd.year());
   if (y < 0 || y > 9999) throw dynasio::error(errc::invalid_argument, "X-Amz-Date: year out of range");
-  const int fields[] = {y / 100, y % 100, static_cast<int>(static_cast<unsigned>(ymd.month())),
-                        static_cast<int>(static_cast<unsigned>(ymd.day())), static_cast<int>(hms.hours().count()),
-                        static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count())};
+  const int fields[] = {y / 100,
+                        y % 100,
+                        static_cast<int>(static_cast<unsigned>(ymd.month())),
+                        static_cast<int>(static_cast<unsigned>(ymd.day())),
+                        static_cast<int>(hms.hours().count()),
+                        static_cast<int>(hms.minutes().count()),
+                        static_cast<int>(hms.seconds().count())};
   std::string out;
   out.reserve(16);
   for (std::size_t i = 0; i < std::size(fields); ++i) {
