@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 start=$SECONDS
 
 scripts/setup.sh
+# The tree is formatted as .clang-format says (clang-format 14, from setup.sh).
+scripts/format.sh --check || { echo "test.sh: run scripts/format.sh" >&2; exit 1; }
 jobs=${DYNASIO_JOBS:-$(nproc)}
 for preset in dev asan-ubsan; do
   cmake --preset "$preset" >/dev/null
