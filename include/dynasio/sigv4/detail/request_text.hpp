@@ -57,7 +57,10 @@ inline http_request parse_request_text(std::string_view text) {
     } else if (!line.empty()) {
       const std::size_t colon = line.find(':');
       if (colon == std::string_view::npos || colon == 0) throw bad("a header line has no name or colon");
-      req.headers.push_back({std::string(line.substr(0, colon)), std::string(line.substr(colon + 1))});
+      std::string_view value = line.substr(colon + 1);
+      // The classic layout writes "Authorization: " (format_request_text): read its one space back.
+      if (line.substr(0, colon) == "Authorization" && value.starts_with(' ')) value.remove_prefix(1);
+      req.headers.push_back({std::string(line.substr(0, colon)), std::string(value)});
     }
   }
   if (first) throw bad("empty request");
