@@ -118,9 +118,6 @@ class table_workload {
     bo.retry_budget = std::chrono::minutes(10);
     bo.base_delay = std::chrono::milliseconds(20);
     bo.max_delay = std::chrono::milliseconds(1000);
-    // Unpaced: the proxy's fixed 30 % UnprocessedItems is not a capacity signal, and the paced
-    // writer stalls on it (an open defect of the pacer, issue 14); this soak is about losses.
-    bo.pace = false;
     dynasio::batch_writer writer(db_, "soak_table", bo);
     std::uint64_t seq = 0;
     for (std::size_t round = 0; seq < ops_; ++round) {
@@ -207,7 +204,6 @@ class stream_workload {
     sc.batch.retry_budget = std::chrono::minutes(10);
     sc.batch.base_delay = std::chrono::milliseconds(20);
     sc.batch.max_delay = std::chrono::milliseconds(1000);
-    sc.batch.pace = false;  // as the batch writer's, above
     dynasio::sink s = co_await dynasio::sink::open(db_, sc);
     const std::size_t stream_keys = std::max<std::size_t>(opts_.keys / 5, step_keys * 2);
     std::uint64_t version = 0;

@@ -254,3 +254,25 @@ TEST_CASE("ThrottlingReasons: only key-range reasons make a hot key; anything el
   CHECK_FALSE(only_key_range_throttling(R"({"ThrottlingReasons":[]})"));
   CHECK_FALSE(only_key_range_throttling("not json"));
 }
+
+TEST_CASE("batch pacing: a fixed refused share with a throttle now and then does not ratchet the rate down") {
+  // Every call has about 30 % of its requests refused whatever the pace (as bench_fault_proxy
+  // does), and every 25th call met a throttle. The refusals are not cuts, so they must probe as
+  // accepted calls do: before, only the throttles counted, each cut the rate by beta, and the
+  // writer ended at min_rate (1 request/s) after about 500 calls.
+  batch_pacer p(25);
+  auto now = t0;
+  double lowest = 1e9;
+  for (int i = 0; i < 4000; ++i) {
+    now = std::max(now, p.ready_at(now));
+    const auto sent = now;
+    p.on_sent(sent, 25);
+    now += 10ms;
+    const std::size_t rejected = (i % 3 == 0) ? 8 : 7;
+    p.on_result(sent, now, 25, rejected, i % 25 == 24);
+    if (i >= 100) lowest = std::min(lowest, p.rate());
+  }
+  MESSAGE("lowest rate after 100 calls: " << lowest << " requests/s");
+  CHECK(lowest > 100);
+  CHECK(p.rate() > 100);
+}

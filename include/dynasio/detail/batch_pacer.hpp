@@ -40,8 +40,9 @@ namespace dynasio::detail {
  * - Rejections that do not answer a cut are not about the rate: when no call was fully
  *   accepted since the last cut, the accepted share did not fall (by more than
  *   `stationary_share`) and rose less than half of what the cut should have brought (share /
- *   (new rate / old rate)), the rate is kept. A table (or fake)
- *   that refuses a fixed share whatever the pace does not starve the writer.
+ *   (new rate / old rate)), the rate is not cut, and the call probes as a fully accepted
+ *   one does. A table (or fake) that refuses a fixed share whatever the pace does not starve
+ *   the writer, and throttles in between do not ratchet it down to `min_rate`.
  * - Probe: each fully accepted call sent after the last cut grows the rate by g x dt (dt: time
  *   since the last growth, at most 1 s), g = `growth_start` x 2^(time since the cut /
  *   `growth_doubling` s), at most `growth_max` per second: slow just after a cut, where the capacity was, then
@@ -113,7 +114,13 @@ class batch_pacer {
     // starve the writer.
     if (streak_ && !throttled && accepted >= last_share_ - stationary_share) {
       const double expected = std::min(1.0, last_share_ / cut_ratio_);
-      if (accepted < last_share_ + (expected - last_share_) / 2) return;
+      if (accepted < last_share_ + (expected - last_share_) / 2) {
+        // Not about the rate, so the call counts as taken for probing: without this a writer
+        // whose every call has a few refused requests never grows, and each throttle cuts it
+        // further, down to min_rate.
+        grow(now);
+        return;
+      }
     }
     const double s = send_rate(now);
     const double base = paced_ ? rate_ : std::max(s, min_rate);
