@@ -176,6 +176,42 @@ TEST_CASE("call_fsm: throttling twice then success: exact backoffs, counters, to
   CHECK(h.retry.tokens() == 500);
 }
 
+TEST_CASE("call_fsm: throttles naming only hot key ranges are counted apart, the last one too") {
+  canned hot = aws_error(400, "ThrottlingException");
+  hot.body = R"({"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"m",)"
+             R"("ThrottlingReasons":[{"reason":"TableWriteKeyRangeThroughputExceeded","resource":"arn:t"}]})";
+  {
+    // A table throttle, a hot-key one, then success: one of the two retried throttles is hot.
+    harness h;
+    h.start();
+    h.acquired(true);
+    h.replied(aws_error(400, "ProvisionedThroughputExceededException"));
+    h.ok();
+    h.acquired(true);
+    h.replied(hot);
+    h.ok();
+    h.acquired(true);
+    CHECK(show(h.replied(canned{})) == "done");
+    CHECK(h.fsm.outcome().throttles == 2);
+    CHECK(h.fsm.outcome().hot_key_throttles == 1);
+    CHECK_FALSE(h.fsm.outcome().hot_key);
+  }
+  {
+    // Hot-key throttles to the last attempt: the call ends in one.
+    harness h(retry_config{}, 2);
+    h.start();
+    h.acquired(true);
+    h.replied(hot);
+    h.ok();
+    h.acquired(true);
+    CHECK(show(h.replied(hot)) == "done");
+    CHECK(h.fsm.outcome().ec == service_errc::throttling);
+    CHECK(h.fsm.outcome().throttles == 1);
+    CHECK(h.fsm.outcome().hot_key_throttles == 1);
+    CHECK(h.fsm.outcome().hot_key);
+  }
+}
+
 TEST_CASE("call_fsm: every wait stays within the capped exponential bound") {
   retry_config cfg;
   cfg.base_delay = 100ms;

@@ -10,7 +10,6 @@
 #include <dynasio/detail/config.hpp>
 #include <dynasio/detail/protocol/error_reply.hpp>
 #include <dynasio/detail/retry_policy.hpp>
-#include <dynasio/detail/throttling_reasons.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/system/error_code.hpp>
@@ -83,8 +82,10 @@ struct call_outcome {
   unsigned retries = 0;
   /// Of those, the ones after throttling.
   unsigned throttles = 0;
-  /// Throttling replies (retried or final) whose ThrottlingReasons name only hot key ranges.
+  /// Of the throttles, those whose ThrottlingReasons name only hot key ranges.
   unsigned hot_key_throttles = 0;
+  /// The call ended in a throttle whose ThrottlingReasons name only hot key ranges.
+  bool hot_key = false;
   /// Capacity the reply's ConsumedCapacity reports (client_impl::run reads it; call_metrics).
   std::optional<double> consumed_read_units{};
   std::optional<double> consumed_write_units{};

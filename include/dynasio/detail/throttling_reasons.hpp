@@ -5,6 +5,7 @@
 #ifndef DYNASIO_DETAIL_THROTTLING_REASONS_HPP
 #define DYNASIO_DETAIL_THROTTLING_REASONS_HPP
 
+#include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
@@ -20,11 +21,8 @@ namespace dynasio::detail {
  * MaxOnDemandThroughputExceeded). False without reasons: an unexplained throttle is taken as
  * the table's.
  */
-inline bool only_key_range_throttling(std::string_view body) {
-  boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(body, ec);
-  if (ec || !v.is_object()) return false;
-  const auto* reasons = v.get_object().if_contains("ThrottlingReasons");
+inline bool only_key_range_throttling(const boost::json::object& body) {
+  const auto* reasons = body.if_contains("ThrottlingReasons");
   if (reasons == nullptr || !reasons->is_array() || reasons->get_array().empty()) return false;
   constexpr std::string_view hot = "KeyRangeThroughputExceeded";
   for (const auto& r : reasons->get_array()) {
@@ -34,6 +32,13 @@ inline bool only_key_range_throttling(std::string_view body) {
     if (text.size() < hot.size() || text.substr(text.size() - hot.size()) != hot) return false;
   }
   return true;
+}
+
+/// The same, from the error body's text (false when it is not a JSON object).
+inline bool only_key_range_throttling(std::string_view body) {
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(body, ec);
+  return !ec && v.is_object() && only_key_range_throttling(v.get_object());
 }
 
 }  // namespace dynasio::detail

@@ -373,8 +373,7 @@ DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, call_outcome& ca
   batch_outcome out;
   if (!call.ec) {
     m.unprocessed = static_cast<std::size_t>(std::count(flags.begin(), flags.end(), true));
-    const unsigned table_throttles =
-        call.throttles > call.hot_key_throttles ? call.throttles - call.hot_key_throttles : 0;
+    const unsigned table_throttles = call.throttles - call.hot_key_throttles;
     out = fsm_.on_reply(id, flags, batch_clock::now(), table_throttles);
     // Only what is sent again counts as re-sent: a request given up on is not.
     stats_.unprocessed_resent += out.requeued;
@@ -382,7 +381,7 @@ DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, call_outcome& ca
     if (is_throttling(call.ec)) ++m.throttles;
     const std::string& message = call.diag.message;
     // A hot key: every throttling reply of the call, the last included, named only key ranges.
-    const bool hot_key = is_throttling(call.ec) && call.hot_key_throttles == call.throttles + 1;
+    const bool hot_key = call.hot_key && call.hot_key_throttles == call.throttles;
     out = fsm_.on_call_failed(id, call.ec, message, batch_clock::now(), hot_key);
     access::log(db_, out.split ? log_level::info : log_level::warning,
                 "batch_writer: BatchWriteItem of " + std::to_string(m.items) + " request(s) to '" + table_ +

@@ -162,7 +162,6 @@ DYNASIO_DECL call_action call_fsm::reply_arrived(const reply_view& reply, const 
   if (reply.status / 100 != 2) {
     error_info e = parse_error_reply(reply, creds);
     feed(e.code);
-    if (is_throttling(e.code) && only_key_range_throttling(reply.body)) ++out_.hot_key_throttles;
     if (corrects_skew(e, reply, received_at)) return acquire();  // signed again with the corrected clock
     if (provider_ && renew_left_ && e.code == service_errc::expired_token) {
       // The keys were revoked or expired early: once, with keys fetched anew.
@@ -217,6 +216,7 @@ DYNASIO_DECL call_action call_fsm::retry_or_fail(error_info failure) {
   if (is_throttling(failure.code)) {
     ++stats_.throttles;
     ++out_.throttles;
+    if (failure.key_range_only) ++out_.hot_key_throttles;
   }
   last_ = std::move(failure);
   state_ = state::waiting;
@@ -227,6 +227,7 @@ DYNASIO_DECL call_action call_fsm::finish(error_info failure) {
   state_ = state::finished;
   out_.attempts = attempt_;
   out_.ec = failure.code;
+  out_.hot_key = is_throttling(failure.code) && failure.key_range_only;
   out_.diag = std::move(failure.diag);
   return {call_action_kind::done};
 }

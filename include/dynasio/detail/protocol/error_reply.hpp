@@ -35,6 +35,8 @@ struct reply_view {
 struct error_info {
   std::error_code code{};
   diagnostics diag{};
+  /// The reply's ThrottlingReasons name only hot key ranges (only_key_range_throttling()).
+  bool key_range_only = false;
 };
 
 /**

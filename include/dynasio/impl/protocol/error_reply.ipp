@@ -6,6 +6,7 @@
 #define DYNASIO_IMPL_PROTOCOL_ERROR_REPLY_IPP
 
 #include <dynasio/detail/protocol/error_reply.hpp>
+#include <dynasio/detail/throttling_reasons.hpp>
 #include <dynasio/error.hpp>
 
 #include <boost/json/parse.hpp>
@@ -69,6 +70,7 @@ DYNASIO_DECL error_info parse_error_reply(const reply_view& reply, const credent
     redact(d.message, creds);
     // The structured part of an error (a transaction's CancellationReasons, the old item of a
     // failed condition) rides along for transaction_canceled and error::item().
+    out.key_range_only = only_key_range_throttling(o);
     if (o.contains("CancellationReasons") || o.contains("Item")) {
       d.details = std::string(reply.body);
       redact(d.details, creds);
