@@ -64,7 +64,7 @@ struct call_event {
   const credentials* creds = nullptr;
   /// exchange: when the reply arrived, by the local clock (for the clock-skew correction).
   std::chrono::system_clock::time_point received_at{};
-  /// When the step completed (adaptive mode's rate limiter runs on it).
+  /// When the step completed: adaptive mode's rate limiter runs on it (left unset without one).
   std::chrono::steady_clock::time_point now{};
 };
 

@@ -115,7 +115,9 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
   const bool caller_throws = co_await asio::this_coro::throw_if_cancelled();
   co_await asio::this_coro::throw_if_cancelled(false);
 
-  const auto started = std::chrono::steady_clock::now();
+  // The clock is read only for what uses it: on_call's latency, adaptive mode's rate limiter.
+  const auto started = cfg_.on_call ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  const bool rate_limited = retry_.rate() != nullptr;
   std::string with_capacity;
   if (auto patched = with_return_consumed_capacity(operation, body, cfg_.return_consumed_capacity)) {
     with_capacity = std::move(*patched);
@@ -134,7 +136,7 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
   call_event ev;
   std::string fetch_message;
   for (;;) {
-    ev.now = std::chrono::steady_clock::now();
+    if (rate_limited) ev.now = std::chrono::steady_clock::now();
     const call_action action = fsm.resume(ev);
     ev = call_event{};
     switch (action.kind) {
