@@ -1,17 +1,20 @@
 // AWS SDK for JavaScript v3: BatchWriteItemCommand with IN_FLIGHT calls of 25 puts at once,
-// re-sending UnprocessedItems, for ITEMS items {pk: S, n: N, s: S(100)}.
-// usage: node sdk_js_batch_writer.cjs ENDPOINT_URL ITEMS IN_FLIGHT
+// re-sending UnprocessedItems at once until written (the documented usage), for ITEMS items
+// {pk: S, n: N, s: S(100)}, with the client's retry mode RETRY_MODE (standard, the default, or
+// adaptive). A ProvisionedThroughputExceededException left after the SDK's own retries sends
+// the call again (a throttled table: benchmarks/throttled.sh); any other error ends the run.
+// usage: node sdk_js_batch_writer.cjs ENDPOINT_URL ITEMS IN_FLIGHT [RETRY_MODE]
 // Prints the same key=value line as bench_batch_writer.
 const path = require("path");
 const { DynamoDBClient, BatchWriteItemCommand } = require(
   path.join(__dirname, "..", "node_modules", "@aws-sdk", "client-dynamodb"));
 
 async function main() {
-  const [endpoint, itemsArg, inFlightArg] = process.argv.slice(2);
+  const [endpoint, itemsArg, inFlightArg, retryMode = "standard"] = process.argv.slice(2);
   const items = Number(itemsArg);
   const inFlight = Number(inFlightArg);
   const client = new DynamoDBClient({
-    endpoint, region: "us-east-1", maxAttempts: 3,
+    endpoint, region: "us-east-1", retryMode, maxAttempts: 3,
     credentials: { accessKeyId: "AKIDBENCHMARK", secretAccessKey: "benchmark-secret" },
   });
   const payload = "x".repeat(100);
@@ -24,9 +27,13 @@ async function main() {
       for (; reqs.length < 25 && next < items; ++next)
         reqs.push({ PutRequest: { Item: { pk: { S: `item-${next}` }, n: { N: String(next) }, s: { S: payload } } } });
       let pending = { bench: reqs };
-      for (let attempt = 0; attempt < 20 && pending && Object.keys(pending).length; ++attempt) {
-        const out = await client.send(new BatchWriteItemCommand({ RequestItems: pending }));
-        pending = out.UnprocessedItems;
+      // Bounded: a table that never takes the items ends the run with an error.
+      for (let attempt = 0; attempt < 100000 && pending && Object.keys(pending).length; ++attempt) {
+        try {
+          pending = (await client.send(new BatchWriteItemCommand({ RequestItems: pending }))).UnprocessedItems;
+        } catch (e) {
+          if (e.name !== "ProvisionedThroughputExceededException") throw e;
+        }
       }
       if (pending && Object.keys(pending).length) throw new Error("items left unprocessed");
     }

@@ -61,7 +61,7 @@ client_cmd() {
     dynasio-standard) echo "$writer $url $2 $in_flight standard" ;;
     dynasio-adaptive) echo "$writer $url $2 $in_flight adaptive" ;;
     boto3) echo "python3 $root/benchmarks/boto3_batch_writer.py $url $2" ;;
-    sdk-js-adaptive) echo "node $root/benchmarks/sdk_js_throttled.cjs $url $2 $in_flight adaptive" ;;
+    sdk-js-adaptive) echo "node $root/benchmarks/sdk_js_batch_writer.cjs $url $2 $in_flight adaptive" ;;
   esac
 }
 
