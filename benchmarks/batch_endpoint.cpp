@@ -9,10 +9,7 @@
 // (also answer every other POST that has an X-Amz-Target with `{}`, e.g. PutItem; counted in
 // "requests").
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/crc.hpp>
+#include "local_endpoint.hpp"
 
 #include <charconv>
 #include <cstdint>
@@ -26,12 +23,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using asio::ip::tcp;
+using bench::make_response;
 
 namespace {
-
-constexpr std::uint64_t body_limit = 32u * 1024u * 1024u;  // BatchWriteItem's 16 MB plus JSON slack
-constexpr std::uint64_t max_requests_per_connection = 1'000'000'000;
-constexpr std::uint64_t max_connections = 10'000'000;
 
 // Counts the keys "PutRequest" and "DeleteRequest" where BatchWriteItem puts them:
 // {"RequestItems":{"<table>":[{"PutRequest":...},...]}}, i.e. keys of an object inside an array
@@ -78,19 +72,6 @@ std::uint64_t count_write_requests(std::string_view s) {
   return count;
 }
 
-std::string make_response(unsigned status, std::string_view body, bool keep_alive) {
-  boost::crc_32_type crc;
-  crc.process_bytes(body.data(), body.size());
-  std::string r = "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Bad Request") + "\r\n";
-  r += "Server: dynasio-bench\r\nContent-Type: application/x-amz-json-1.0\r\n";
-  r += "x-amzn-RequestId: BENCH0000000000000000000000000000\r\n";
-  r += "x-amz-crc32: " + std::to_string(crc.checksum()) + "\r\n";
-  r += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  r += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-  r += body;
-  return r;
-}
-
 struct server {
   explicit server(asio::io_context& ioc) : ioc(ioc), acceptor(ioc), timer(ioc), signals(ioc, SIGINT, SIGTERM) {}
 
@@ -118,62 +99,30 @@ struct server {
     ioc.stop();
   }
 
-  asio::awaitable<void> session(tcp::socket socket) {
-    beast::error_code ec;
-    auto token = asio::redirect_error(asio::use_awaitable, ec);
-    beast::flat_buffer buffer;
-    std::string body_storage;  // keeps its capacity from request to request
-    std::string stats;
-    for (std::uint64_t n = 0; n < max_requests_per_connection; ++n) {
-      http::request<http::string_body> reuse;
-      body_storage.clear();
-      reuse.body() = std::move(body_storage);
-      http::request_parser<http::string_body> parser(std::move(reuse));
-      parser.body_limit(body_limit);
-      co_await http::async_read(socket, buffer, parser, token);
-      if (ec) co_return;
-      auto& msg = parser.get();
-      bool keep_alive = msg.keep_alive();
-      const std::string* reply = &unknown;
-      if (msg.method() == http::verb::post && msg["X-Amz-Target"] == "DynamoDB_20120810.BatchWriteItem") {
-        ++requests;
-        items += count_write_requests(msg.body());
-        reply = keep_alive ? &batch_ok : &batch_ok_close;
-      } else if (any_target && msg.method() == http::verb::post && msg.count("X-Amz-Target") != 0) {
-        ++requests;
-        reply = keep_alive ? &empty_ok : &empty_ok_close;
-      } else if (msg.method() == http::verb::get && msg.target() == "/stats") {
-        stats = make_response(
-            200, "{\"requests\":" + std::to_string(requests) + ",\"items\":" + std::to_string(items) + "}", keep_alive);
-        reply = &stats;
-      } else if (msg.method() == http::verb::post && msg.target() == "/reset") {
-        requests = 0;
-        items = 0;
-        stats = make_response(200, "{}", keep_alive);
-        reply = &stats;
-      } else {
-        keep_alive = false;
-      }
-      body_storage = std::move(msg.body());
-      co_await asio::async_write(socket, asio::buffer(*reply), token);
-      if (ec || !keep_alive) {
-        socket.shutdown(tcp::socket::shutdown_send, ec);
-        co_return;
-      }
+  // One request's reply (bench::serve_connection).
+  const std::string& operator()(http::request<http::string_body>& msg, bool& keep_alive, std::string& scratch) {
+    if (msg.method() == http::verb::post && msg["X-Amz-Target"] == "DynamoDB_20120810.BatchWriteItem") {
+      ++requests;
+      items += count_write_requests(msg.body());
+      return keep_alive ? batch_ok : batch_ok_close;
     }
-  }
-
-  asio::awaitable<void> accept_loop() {
-    auto ex = acceptor.get_executor();
-    for (std::uint64_t n = 0; n < max_connections; ++n) {
-      beast::error_code ec;
-      tcp::socket socket(ex);
-      co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-      if (ec) continue;  // e.g. a connection reset before it was accepted
-      socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(ex, session(std::move(socket)), asio::detached);
+    if (any_target && msg.method() == http::verb::post && msg.count("X-Amz-Target") != 0) {
+      ++requests;
+      return keep_alive ? empty_ok : empty_ok_close;
     }
+    if (msg.method() == http::verb::get && msg.target() == "/stats") {
+      scratch = make_response(
+          200, "{\"requests\":" + std::to_string(requests) + ",\"items\":" + std::to_string(items) + "}", keep_alive);
+      return scratch;
+    }
+    if (msg.method() == http::verb::post && msg.target() == "/reset") {
+      requests = 0;
+      items = 0;
+      scratch = make_response(200, "{}", keep_alive);
+      return scratch;
+    }
+    keep_alive = false;
+    return unknown;
   }
 };
 
@@ -205,13 +154,7 @@ int main(int argc, char** argv) {
   asio::io_context ioc(1);
   server srv(ioc);
   srv.any_target = any_target;
-  tcp::endpoint where(asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port));
-  srv.acceptor.open(where.protocol());
-  srv.acceptor.set_option(asio::socket_base::reuse_address(true));
-  srv.acceptor.bind(where);
-  srv.acceptor.listen(asio::socket_base::max_listen_connections);
-  std::printf("port=%u\n", static_cast<unsigned>(srv.acceptor.local_endpoint().port()));
-  std::fflush(stdout);
+  bench::listen_on_loopback(srv.acceptor, static_cast<unsigned short>(port));
 
   srv.timer.expires_after(std::chrono::seconds(duration_limit));
   srv.timer.async_wait([&](beast::error_code ec) {
@@ -220,7 +163,7 @@ int main(int argc, char** argv) {
   srv.signals.async_wait([&](beast::error_code ec, int) {
     if (!ec) srv.stop();
   });
-  asio::co_spawn(ioc, srv.accept_loop(), asio::detached);
+  asio::co_spawn(ioc, bench::accept_loop(srv.acceptor, srv), asio::detached);
   ioc.run();
   std::fprintf(stderr, "bench_batch_endpoint: requests=%llu items=%llu\n",
                static_cast<unsigned long long>(srv.requests), static_cast<unsigned long long>(srv.items));

@@ -12,10 +12,8 @@
 // 100 ms: items per second in that slice), --duration-limit SECONDS (600).
 // Prints "port=NNNN" once listening.
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/crc.hpp>
+#include "local_endpoint.hpp"
+
 #include <boost/json.hpp>
 
 #include <chrono>
@@ -31,21 +29,10 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 namespace json = boost::json;
 using asio::ip::tcp;
+using bench::make_response;
 using sclock = std::chrono::steady_clock;
 
 namespace {
-
-std::string make_response(unsigned status, std::string_view body, bool keep_alive) {
-  boost::crc_32_type crc;
-  crc.process_bytes(body.data(), body.size());
-  std::string r = "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Bad Request") + "\r\n";
-  r += "Content-Type: application/x-amz-json-1.0\r\nx-amzn-RequestId: THROTTLED000000000000000000000000\r\n";
-  r += "x-amz-crc32: " + std::to_string(crc.checksum()) + "\r\n";
-  r += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  r += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-  r += body;
-  return r;
-}
 
 struct table_bucket {
   double wcu = 2000;
@@ -148,52 +135,29 @@ struct server {
     });
   }
 
-  asio::awaitable<void> session(tcp::socket socket) {
-    beast::error_code ec;
-    auto token = asio::redirect_error(asio::use_awaitable, ec);
-    beast::flat_buffer buffer;
-    for (int n = 0; n < 100'000'000; ++n) {
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(32u * 1024 * 1024);
-      co_await http::async_read(socket, buffer, parser, token);
-      if (ec) co_return;
-      auto& msg = parser.get();
-      const bool keep_alive = msg.keep_alive();
-      std::string reply;
-      if (msg.method() == http::verb::post && msg["X-Amz-Target"] == "DynamoDB_20120810.BatchWriteItem") {
-        auto [status, body] = batch_write(msg.body());
-        reply = make_response(status, body, keep_alive);
-      } else if (msg.method() == http::verb::get && msg.target() == "/stats") {
-        reply = make_response(
-            200,
-            "{\"calls\":" + std::to_string(calls) + ",\"throttled_calls\":" + std::to_string(throttled_calls) +
-                ",\"accepted\":" + std::to_string(accepted) + ",\"rejected\":" + std::to_string(rejected) + "}",
-            keep_alive);
-      } else if (msg.method() == http::verb::post && msg.target() == "/reset") {
-        calls = throttled_calls = accepted = rejected = slice_accepted = slice_rejected = 0;
-        running = false;
-        slicer.cancel();
-        if (series.is_open()) series << "\n\n" << std::flush;  // a gnuplot data block per run
-        reply = make_response(200, "{}", keep_alive);
-      } else {
-        reply = make_response(
-            400, R"({"__type":"com.amazonaws.dynamodb.v20120810#UnknownOperationException","message":"bench"})", false);
-      }
-      co_await asio::async_write(socket, asio::buffer(reply), token);
-      if (ec || !keep_alive) co_return;
+  // One request's reply (bench::serve_connection).
+  const std::string& operator()(http::request<http::string_body>& msg, bool& keep_alive, std::string& scratch) {
+    if (msg.method() == http::verb::post && msg["X-Amz-Target"] == "DynamoDB_20120810.BatchWriteItem") {
+      auto [status, body] = batch_write(msg.body());
+      scratch = make_response(status, body, keep_alive);
+    } else if (msg.method() == http::verb::get && msg.target() == "/stats") {
+      scratch = make_response(
+          200,
+          "{\"calls\":" + std::to_string(calls) + ",\"throttled_calls\":" + std::to_string(throttled_calls) +
+              ",\"accepted\":" + std::to_string(accepted) + ",\"rejected\":" + std::to_string(rejected) + "}",
+          keep_alive);
+    } else if (msg.method() == http::verb::post && msg.target() == "/reset") {
+      calls = throttled_calls = accepted = rejected = slice_accepted = slice_rejected = 0;
+      running = false;
+      slicer.cancel();
+      if (series.is_open()) series << "\n\n" << std::flush;  // a gnuplot data block per run
+      scratch = make_response(200, "{}", keep_alive);
+    } else {
+      keep_alive = false;
+      scratch = make_response(
+          400, R"({"__type":"com.amazonaws.dynamodb.v20120810#UnknownOperationException","message":"bench"})", false);
     }
-  }
-
-  asio::awaitable<void> accept_loop() {
-    for (int n = 0; n < 10'000'000; ++n) {
-      beast::error_code ec;
-      tcp::socket socket(acceptor.get_executor());
-      co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-      if (ec) continue;
-      socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
-    }
+    return scratch;
   }
 };
 
@@ -230,18 +194,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   srv.bucket.reset();
-  tcp::endpoint where(asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port));
-  srv.acceptor.open(where.protocol());
-  srv.acceptor.set_option(asio::socket_base::reuse_address(true));
-  srv.acceptor.bind(where);
-  srv.acceptor.listen(asio::socket_base::max_listen_connections);
-  std::printf("port=%u\n", static_cast<unsigned>(srv.acceptor.local_endpoint().port()));
-  std::fflush(stdout);
+  bench::listen_on_loopback(srv.acceptor, static_cast<unsigned short>(port));
   srv.timer.expires_after(std::chrono::seconds(duration_limit));
   srv.timer.async_wait([&](beast::error_code ec) {
     if (!ec) ioc.stop();
   });
-  asio::co_spawn(ioc, srv.accept_loop(), asio::detached);
+  asio::co_spawn(ioc, bench::accept_loop(srv.acceptor, srv), asio::detached);
   ioc.run();
   return 0;
 }
