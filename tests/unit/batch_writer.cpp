@@ -5,6 +5,7 @@
 #include <dynasio/client.hpp>
 #include <dynasio/error.hpp>
 
+#include "fake_config.hpp"
 #include "fake_endpoint.hpp"
 #include "run_coro.hpp"
 
@@ -108,15 +109,9 @@ struct fake_table {
   }
 };
 
-client_config fake_config(const fake_endpoint& ep) {
-  client_config c;
-  c.region = "us-east-1";
-  c.endpoint = ep.endpoint_url();
-  c.credentials = {"AKIDFAKE", "fake-secret", ""};
+client_config writer_config(const fake_endpoint& ep) {
+  client_config c = test::fake_config(ep);
   c.retry.max_attempts = 2;
-  c.retry.base_delay = 1ms;
-  c.retry.max_delay = 2ms;
-  c.logger = [](log_level, std::string_view) {};
   return c;
 }
 
@@ -140,7 +135,7 @@ struct harness {
         db(ioc.get_executor(), configured(ep, tweak)) {}
 
   static client_config configured(const fake_endpoint& ep, const std::function<void(client_config&)>& tweak) {
-    client_config c = fake_config(ep);
+    client_config c = writer_config(ep);
     if (tweak) tweak(c);
     return c;
   }

@@ -6,6 +6,7 @@
 #include <dynasio/error.hpp>
 #include <dynasio/table.hpp>
 
+#include "fake_config.hpp"
 #include "fake_endpoint.hpp"
 #include "run_coro.hpp"
 
@@ -52,13 +53,8 @@ struct recorder {
 };
 
 client_config metrics_config(const fake_endpoint& ep, const std::shared_ptr<recorder>& rec) {
-  client_config c;
-  c.region = "us-east-1";
-  c.endpoint = ep.endpoint_url();
-  c.credentials = {"AKIDMETRICS", "metrics-secret", ""};
-  c.retry.base_delay = 1ms;
-  c.retry.max_delay = 2ms;
-  c.logger = [rec](log_level, std::string_view line) { rec->log.emplace_back(line); };
+  client_config c = test::fake_config(ep);
+  c.logger = test::guarded_logger([rec](log_level, std::string_view line) { rec->log.emplace_back(line); });
   c.on_call = [rec](const call_metrics& m) {
     rec->calls.push_back({std::string(m.operation), std::string(m.table), m.attempts, m.retries, m.throttles, m.error,
                           m.consumed_read_units, m.consumed_write_units});

@@ -9,6 +9,7 @@
 #include <dynasio/is_retryable.hpp>
 #include <dynasio/sigv4/signer.hpp>
 
+#include "fake_config.hpp"
 #include "fake_endpoint.hpp"
 #include "run_coro.hpp"
 
@@ -54,9 +55,7 @@ struct log_lines {
 };
 
 client_config fast_config(const fake_endpoint& ep, std::shared_ptr<log_lines> log = nullptr) {
-  client_config c;
-  c.region = "us-east-1";
-  c.endpoint = ep.endpoint_url();
+  client_config c = test::fake_config(ep);
   c.credentials = test_creds;
   c.retry.base_delay = 20ms;
   c.retry.max_delay = 30ms;

@@ -8,6 +8,7 @@
 #include <dynasio/error.hpp>
 #include <dynasio/table.hpp>
 
+#include "fake_config.hpp"
 #include "fake_endpoint.hpp"
 #include "run_coro.hpp"
 
@@ -27,17 +28,6 @@ using test::run_coro;
 using test::stop_when_done;
 
 namespace {
-
-client_config config_for(const fake_endpoint& ep) {
-  client_config c;
-  c.region = "us-east-1";
-  c.endpoint = ep.endpoint_url();
-  c.credentials = {"AKIDDEFECTS", "defects-secret", ""};
-  c.retry.base_delay = 1ms;
-  c.retry.max_delay = 2ms;
-  c.logger = [](log_level, std::string_view) {};
-  return c;
-}
 
 // DescribeTable of a table keyed (pk S, sk S).
 exchange describe_pk_sk() {
@@ -79,7 +69,7 @@ asio::awaitable<std::optional<error>> get_error(table& t, key k) {
 
 TEST_CASE("defect: get_item refuses a sort key over 1024 bytes (it was checked against the 2048 limit)") {
   play({describe_pk_sk()}, [](fake_endpoint& ep) -> asio::awaitable<void> {
-    client db(co_await asio::this_coro::executor, config_for(ep));
+    client db(co_await asio::this_coro::executor, test::fake_config(ep));
     table t = db.table("tbl");
     key k{{"pk", "a"}, {"sk", std::string(1500, 'x')}};
     auto e = co_await get_error(t, k);
@@ -94,7 +84,7 @@ TEST_CASE("defect: get_item refuses a sort key over 1024 bytes (it was checked a
 
 TEST_CASE("defect: a 1500-byte partition key with a sort key is valid, and the roles are learned once") {
   play({describe_pk_sk(), reply_to("GetItem"), reply_to("DeleteItem")}, [](fake_endpoint& ep) -> asio::awaitable<void> {
-    client db(co_await asio::this_coro::executor, config_for(ep));
+    client db(co_await asio::this_coro::executor, test::fake_config(ep));
     table t = db.table("tbl");
     key k{{"pk", std::string(1500, 'p')}, {"sk", "s"}};
     auto got = co_await t.get_item(k);
@@ -107,7 +97,7 @@ TEST_CASE("defect: a 1500-byte partition key with a sort key is valid, and the r
 TEST_CASE("defect: overwrite_by_pkeys = {sk, pk} takes a 1500-byte partition key (roles from the table)") {
   play({describe_pk_sk(), reply_to("BatchWriteItem", R"({"UnprocessedItems":{}})")},
        [](fake_endpoint& ep) -> asio::awaitable<void> {
-         client db(co_await asio::this_coro::executor, config_for(ep));
+         client db(co_await asio::this_coro::executor, test::fake_config(ep));
          batch_options o;
          o.overwrite_by_pkeys = {"sk", "pk"};
          batch_writer w(db, "tbl", o);
@@ -120,7 +110,7 @@ TEST_CASE("defect: overwrite_by_pkeys = {sk, pk} takes a 1500-byte partition key
 
 TEST_CASE("defect: overwrite_by_pkeys naming other attributes than the table's key is refused") {
   play({describe_pk_sk()}, [](fake_endpoint& ep) -> asio::awaitable<void> {
-    client db(co_await asio::this_coro::executor, config_for(ep));
+    client db(co_await asio::this_coro::executor, test::fake_config(ep));
     batch_options o;
     o.overwrite_by_pkeys = {"pk", "other"};
     batch_writer w(db, "tbl", o);
@@ -146,7 +136,7 @@ TEST_CASE("defect: unprocessed_resent counts re-sends only, not the last return 
   play({reply_to("BatchWriteItem", unprocessed), reply_to("BatchWriteItem", unprocessed),
         reply_to("BatchWriteItem", unprocessed), reply_to("BatchWriteItem", unprocessed)},
        [](fake_endpoint& ep) -> asio::awaitable<void> {
-         client db(co_await asio::this_coro::executor, config_for(ep));
+         client db(co_await asio::this_coro::executor, test::fake_config(ep));
          batch_options o;
          o.key_names = {"pk"};
          o.max_request_attempts = 3;
@@ -174,7 +164,7 @@ TEST_CASE("defect: unprocessed_resent counts re-sends only, not the last return 
 TEST_CASE("defect: batch_get_item re-requests UnprocessedKeys through the client's token bucket") {
   const std::string unprocessed = R"({"Responses":{"tbl":[]},"UnprocessedKeys":{"tbl":{"Keys":[{"pk":{"S":"a"}}]}}})";
   play({reply_to("BatchGetItem", unprocessed)}, [](fake_endpoint& ep) -> asio::awaitable<void> {
-    client_config cfg = config_for(ep);
+    client_config cfg = test::fake_config(ep);
     cfg.retry.token_bucket_capacity = 4;  // less than one retry costs (5)
     client db(co_await asio::this_coro::executor, cfg);
     table t = db.table("tbl");
@@ -198,7 +188,7 @@ TEST_CASE("defect: batch_get_item's re-requests are paid for and refunded on suc
   play({reply_to("BatchGetItem", unprocessed),
         reply_to("BatchGetItem", R"({"Responses":{"tbl":[{"pk":{"S":"a"},"v":{"N":"7"}}]},"UnprocessedKeys":{}})")},
        [](fake_endpoint& ep) -> asio::awaitable<void> {
-         client db(co_await asio::this_coro::executor, config_for(ep));
+         client db(co_await asio::this_coro::executor, test::fake_config(ep));
          table t = db.table("tbl");
          key k{{"pk", "a"}};
          std::vector<key> keys{k};

@@ -7,6 +7,7 @@
 #include <dynasio/sink.hpp>
 
 #include "change_stream.hpp"
+#include "fake_config.hpp"
 #include "fake_endpoint.hpp"
 #include "run_coro.hpp"
 
@@ -121,16 +122,13 @@ class flaky_table {
   std::size_t calls_ = 0;
 };
 
-client_config fake_config(const test::fake_endpoint& ep, std::vector<std::string>& log) {
-  client_config c;
-  c.region = "us-east-1";
-  c.endpoint = ep.endpoint_url();
-  c.credentials = {"AKIDEXAMPLE", "secret", ""};
+// Patient retries (5 attempts, a bucket that never runs dry); every log line kept in `log`.
+client_config logged_config(const test::fake_endpoint& ep, std::vector<std::string>& log) {
+  client_config c = test::fake_config(ep);
   c.retry.max_attempts = 5;
-  c.retry.base_delay = std::chrono::milliseconds(1);
   c.retry.max_delay = std::chrono::milliseconds(5);
   c.retry.token_bucket_capacity = 1'000'000;
-  c.logger = [&log](log_level, std::string_view line) { log.emplace_back(line); };
+  c.logger = test::guarded_logger([&log](log_level, std::string_view line) { log.emplace_back(line); });
   return c;
 }
 
@@ -252,7 +250,7 @@ std::vector<std::string> run_flaky(asio::awaitable<void> (*body)(client&, flaky_
   table.write_delay = write_delay;
   test::fake_endpoint ep(ioc.get_executor(), std::ref(table));
   std::vector<std::string> log;
-  client db(ioc.get_executor(), fake_config(ep, log));
+  client db(ioc.get_executor(), logged_config(ep, log));
   test::run_coro(ioc, test::stop_when_done(ep, body(db, table)));
   CHECK(ep.failures().empty());
   CHECK_FALSE(log.empty());
@@ -290,7 +288,7 @@ std::string play(std::vector<exchange> script, init_mode mode) {
   asio::io_context ioc;
   test::fake_endpoint ep(ioc.get_executor(), std::move(script));
   std::vector<std::string> log;
-  client db(ioc.get_executor(), fake_config(ep, log));
+  client db(ioc.get_executor(), logged_config(ep, log));
   std::string result = test::run_coro(ioc, test::stop_when_done(ep, open_sequence(db, mode)));
   CHECK(ep.failures().empty());
   CHECK(ep.script_remaining() == 0);
