@@ -37,10 +37,16 @@ struct connection_lease {
   ~connection_lease() { release(); }
 };
 
-// The region, checked before the signer is made from it: the error names the configuration field.
-inline const std::string& required_region(const std::string& region) {
-  if (region.empty()) throw error(errc::invalid_configuration, "client_config.region is empty");
-  return region;
+// The configuration's own checks, made before anything (the signer, the pool) is built from it,
+// so that each error names its field.
+inline client_config checked_config(client_config cfg) {
+  if (cfg.region.empty()) throw error(errc::invalid_configuration, "client_config.region is empty");
+  if (!cfg.credentials_provider && (cfg.credentials.access_key_id.empty() || cfg.credentials.secret_access_key.empty()))
+    throw error(
+        errc::invalid_configuration,
+        "client_config.credentials needs an access key id and a secret access key (or set credentials_provider)");
+  if (cfg.retry.max_attempts == 0) throw error(errc::invalid_configuration, "retry.max_attempts must be at least 1");
+  return cfg;
 }
 
 DYNASIO_DECL void throw_if_failed(const call_outcome& out) {
@@ -51,23 +57,18 @@ DYNASIO_DECL void throw_if_failed(const call_outcome& out) {
 
 DYNASIO_DECL detail::client_impl::client_impl(boost::asio::any_io_executor ex, client_config cfg)
     : ex_(std::move(ex)),
-      cfg_(std::move(cfg)),
+      cfg_(checked_config(std::move(cfg))),
       endpoint_(parse_endpoint(cfg_.endpoint, "client_config.endpoint")),
       connect_{cfg_.connect_timeout, cfg_.handshake_timeout, cfg_.verify_tls},
       ssl_ctx_(boost::asio::ssl::context::tls_client),
-      signer_(required_region(cfg_.region), "dynamodb"),
+      signer_(cfg_.region, "dynamodb"),
       pool_(ex_, cfg_.max_connections),
       retry_(cfg_.retry) {
   if (cfg_.credentials_provider) {
     // The logger is copied, not `this`: a refresh in flight may outlive the client.
     creds_cache_ = std::make_shared<credentials_cache>(ex_, cfg_.credentials_provider, cfg_.credentials_refresh,
                                                        credentials_cache::clock_function{}, cfg_.logger);
-  } else if (cfg_.credentials.access_key_id.empty() || cfg_.credentials.secret_access_key.empty()) {
-    throw error(
-        errc::invalid_configuration,
-        "client_config.credentials needs an access key id and a secret access key (or set credentials_provider)");
   }
-  if (cfg_.retry.max_attempts == 0) throw error(errc::invalid_configuration, "retry.max_attempts must be at least 1");
   if (!cfg_.proxy.empty() && !bypasses_proxy(endpoint_.host, cfg_.no_proxy)) {
     connect_.proxy = parse_proxy_url(cfg_.proxy);
     // Plain HTTP through a proxy names the whole URL in the request line.
