@@ -59,7 +59,13 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   /// The writer object is going away: report what it still holds, send nothing more.
   DYNASIO_DECL void abandon() noexcept;
 
-  const batch_stats& stats() const noexcept { return stats_; }
+  // The counters, with the pace read from the state machine that keeps it.
+  batch_stats stats() const noexcept {
+    batch_stats s = stats_;
+    s.send_rate = fsm_.send_rate();
+    s.rate_cuts = fsm_.rate_cuts();
+    return s;
+  }
   boost::asio::any_io_executor get_executor() const noexcept { return db_.get_executor(); }
 
  private:

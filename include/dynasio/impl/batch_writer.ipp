@@ -392,8 +392,6 @@ DYNASIO_DECL void batch_writer_impl::complete(std::uint64_t id, call_outcome& ca
   stats_.retries += m.retries;
   stats_.throttles += m.throttles;
   stats_.failed += out.failed;
-  stats_.send_rate = fsm_.send_rate();
-  stats_.rate_cuts = fsm_.rate_cuts();
   stats_.consumed_write_units += m.consumed_write_units.value_or(0);
   if (fsm_.abandoned()) return;
   if (opts_.on_flush) {
