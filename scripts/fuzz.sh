@@ -42,10 +42,10 @@ for t in "${targets[@]}"; do
     -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 -artifact_prefix="$out/artifacts/$t-" \
     >"$log" 2>&1 || { result="FAILED (see $log)"; status=1; }
   ((short)) && rm -rf "$corpus"
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  done_runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-  printf '%-15s %10s %8s %8s %8s  %s\n' "$t" "${runs:-?}" "${secs:-?}" "${speed:-?}" "${cov:-?}" "$result"
+  printf '%-15s %10s %8s %8s %8s  %s\n' "$t" "${done_runs:-?}" "${secs:-?}" "${speed:-?}" "${cov:-?}" "$result"
 done
 exit $status
