@@ -1,7 +1,9 @@
 // bench_batch_endpoint: a fast local stand-in for DynamoDB's BatchWriteItem, for throughput
 // benchmarks of the batch writer. Single thread, plain HTTP/1.1 keep-alive, any number of
 // connections. Every BatchWriteItem is answered {"UnprocessedItems":{}} and its write requests are
-// counted, so a benchmark script can check that every item arrived:
+// counted, so a benchmark script can check that every item arrived. DescribeTable says every
+// table exists, ACTIVE, keyed by a string "pk" (the key of bench_batch_writer's items and
+// bench_sink's rows), so a sink can open():
 //   GET /stats   -> {"requests":N,"items":M}
 //   POST /reset  -> zeroes both
 // Prints "port=NNNN" on stdout once listening. Options: --port P (default 0: OS-chosen),
@@ -10,6 +12,9 @@
 // "requests").
 
 #include "local_endpoint.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 
 #include <charconv>
 #include <cstdint>
@@ -105,6 +110,24 @@ struct server {
       ++requests;
       items += count_write_requests(msg.body());
       return keep_alive ? batch_ok : batch_ok_close;
+    }
+    if (msg.method() == http::verb::post && msg["X-Amz-Target"] == "DynamoDB_20120810.DescribeTable") {
+      ++requests;
+      boost::system::error_code ec;
+      const boost::json::value body = boost::json::parse(msg.body(), ec);
+      const boost::json::string* name = nullptr;
+      if (!ec && body.is_object())
+        if (const boost::json::value* v = body.as_object().if_contains("TableName")) name = v->if_string();
+      if (name == nullptr) {
+        keep_alive = false;
+        return unknown;
+      }
+      scratch = make_response(200,
+                              R"({"Table":{"TableName":")" + std::string(*name) +
+                                  R"(","TableStatus":"ACTIVE","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],)"
+                                  R"("AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}]}})",
+                              keep_alive);
+      return scratch;
     }
     if (any_target && msg.method() == http::verb::post && msg.count("X-Amz-Target") != 0) {
       ++requests;

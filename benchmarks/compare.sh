@@ -4,10 +4,14 @@
 #   (2) dynasio's batch_writer, max_in_flight 1 and 8
 #   (3) boto3's Table.batch_writer()
 #   (4) AWS SDK for JavaScript v3 BatchWriteItemCommand, 1 and 8 calls in flight
-# Checks that the endpoint counted every item of every run, then prints one table.
+#   (5) dynasio's sink: a change stream of SINK_EVENTS events over SINK_KEYS keys, committed
+#       every SINK_STEP events (bench_sink), 8 calls in flight
+# Checks that the endpoint counted every item of every run (for the sink: every put and delete
+# it says were acknowledged), then prints the writers' table and the sink's.
 # usage: benchmarks/compare.sh [BUILD_DIR]   (default build/release, else build/dev)
 # env: ITEMS (default 200000), BOTO3_ITEMS (default 50000), WRK_SECONDS (default 10),
-#      WRK_THREADS (default 1), WRK_CONNECTIONS (default 8)
+#      WRK_THREADS (default 1), WRK_CONNECTIONS (default 8), SINK_EVENTS (default 1000000),
+#      SINK_KEYS (default 100000), SINK_STEP (default 10000)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,7 +19,8 @@ build=${1:-$root/build/release}
 [[ -x $build/benchmarks/bench_batch_writer ]] || build=$root/build/dev
 writer=$build/benchmarks/bench_batch_writer
 endpoint_bin=$build/benchmarks/bench_batch_endpoint
-for b in "$writer" "$endpoint_bin"; do
+sink_bin=$build/benchmarks/bench_sink
+for b in "$writer" "$endpoint_bin" "$sink_bin"; do
   [[ -x $b ]] || { echo "compare.sh: $b is missing; build the bench_* targets first" >&2; exit 2; }
 done
 items=${ITEMS:-200000}
@@ -23,6 +28,9 @@ boto3_items=${BOTO3_ITEMS:-50000}
 wrk_seconds=${WRK_SECONDS:-10}
 wrk_threads=${WRK_THREADS:-1}
 wrk_connections=${WRK_CONNECTIONS:-8}
+sink_events=${SINK_EVENTS:-1000000}
+sink_keys=${SINK_KEYS:-100000}
+sink_step=${SINK_STEP:-10000}
 run_limit=600  # seconds any one run may take
 
 tmp=$(mktemp -d)
@@ -79,6 +87,21 @@ run boto3-batch_writer "$boto3_items" python3 "$root/benchmarks/boto3_batch_writ
 run sdk-js-v3-inflight-1 "$items" node "$root/benchmarks/sdk_js_batch_writer.cjs" "$url" "$items" 1
 run sdk-js-v3-inflight-8 "$items" node "$root/benchmarks/sdk_js_batch_writer.cjs" "$url" "$items" 8
 
+# (5) the sink: the endpoint must have counted exactly the requests the sink says were acknowledged.
+reset
+if sink_line=$(timeout "$run_limit" "$sink_bin" "$url" "$sink_events" "$sink_keys" "$sink_step" 8); then
+  sink_got=$(counted)
+  echo "dynasio-sink: $sink_line (endpoint counted $sink_got)" >&2
+  if [[ $sink_got != "$(field requests "$sink_line")" ]]; then
+    echo "compare.sh: dynasio-sink: the endpoint counted $sink_got requests, the sink $(field requests "$sink_line")" >&2
+    status=1
+  fi
+else
+  echo "compare.sh: dynasio-sink failed" >&2
+  status=1
+  sink_line=""
+fi
+
 printf '%s\n' "${rows[@]}" | awk '
   { name[NR] = $1; rate[NR] = $2; cpu[NR] = $3; rss[NR] = $4; n = NR
     if ($1 == "wrk-ceiling") ceiling = $2
@@ -89,4 +112,17 @@ printf '%s\n' "${rows[@]}" | awk '
       printf "%-22s %12.0f %14.2f %14.1f %12.3f %10s\n", name[i], rate[i], cpu[i], rss[i] / 1024,
              ceiling ? rate[i] / ceiling : 0, boto ? sprintf("%.2f", rate[i] / boto) : "-"
   }'
+if [[ -n $sink_line ]]; then
+  ceiling=$(printf '%s\n' "${rows[@]}" | awk '$1 == "wrk-ceiling" { print $2 }')
+  awk -v events="$(field events "$sink_line")" -v secs="$(field seconds "$sink_line")" \
+    -v requests="$(field requests "$sink_line")" -v ev_cpu="$(field cpu_us_per_event "$sink_line")" \
+    -v rq_cpu="$(field cpu_us_per_request "$sink_line")" -v rss="$(field peak_rss_kib "$sink_line")" -v ceiling="$ceiling" \
+    -v keys="$sink_keys" -v step="$sink_step" 'BEGIN {
+      printf "\nsink: %d events over %d keys, a commit every %d events, %d requests sent\n", events, keys, step, requests
+      printf "%-22s %12s %12s %14s %14s %14s %12s\n", "client", "events/s", "requests/s", "CPU us/event", "CPU us/request",
+             "peak RSS MiB", "x ceiling"
+      printf "%-22s %12.0f %12.0f %14.2f %14.2f %14.1f %12.3f\n", "dynasio-sink-inflight-8", events / secs, requests / secs,
+             ev_cpu, rq_cpu, rss / 1024, ceiling ? requests / secs / ceiling : 0
+    }'
+fi
 exit $status

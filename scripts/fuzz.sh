@@ -5,6 +5,7 @@
 #                              build/fuzz/corpus/TARGET, so later runs go on from there
 #   scripts/fuzz.sh --short    about 60 s in all, from the seeds alone: the run of scripts/test.sh
 #   scripts/fuzz.sh --runs N   each target for N inputs, however long that takes (corpus kept as above)
+# Target names after the first argument limit the run to them (scripts/fuzz.sh --runs N sink_step).
 # Prints runs, executions/s and coverage per target; exits 1 if any target found a crash (its
 # input is in build/fuzz/artifacts).
 set -euo pipefail
@@ -19,6 +20,14 @@ if [[ $per == --short ]]; then
 elif [[ $per == --runs ]]; then
   runs=${2:-}
   per=0  # libFuzzer: no time limit
+  shift
+fi
+(($# > 0)) && shift
+if (($# > 0)); then
+  for t in "$@"; do
+    [[ " ${targets[*]} " == *" $t "* ]] || { echo "fuzz.sh: no target $t (${targets[*]})" >&2; exit 2; }
+  done
+  targets=("$@")
 fi
 [[ $per =~ ^[0-9]+$ && $runs =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS|--short|--runs N]" >&2; exit 2; }
 
