@@ -7,10 +7,10 @@
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/client.hpp>
 
+#include "process_usage.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -21,19 +21,6 @@
 namespace asio = boost::asio;
 
 namespace {
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-long peak_rss_kib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss;
-}
 
 asio::awaitable<void> write_all(dynasio::client db, std::size_t items, std::size_t max_in_flight) {
   dynasio::batch_options opts;
@@ -73,15 +60,15 @@ int main(int argc, char** argv) {
     asio::io_context ioc(1);
     dynasio::client db(ioc.get_executor(), cfg);
     std::exception_ptr failure;
-    const double cpu0 = cpu_seconds();
+    const double cpu0 = bench::cpu_seconds();
     const auto t0 = std::chrono::steady_clock::now();
     asio::co_spawn(ioc, write_all(db, items, max_in_flight), [&](std::exception_ptr e) { failure = e; });
     ioc.run();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const double cpu = cpu_seconds() - cpu0;
+    const double cpu = bench::cpu_seconds() - cpu0;
     if (failure) std::rethrow_exception(failure);
     std::printf("items=%zu seconds=%.3f items_per_s=%.0f cpu_us_per_item=%.2f peak_rss_kib=%ld\n", items, secs,
-                static_cast<double>(items) / secs, cpu * 1e6 / static_cast<double>(items), peak_rss_kib());
+                static_cast<double>(items) / secs, cpu * 1e6 / static_cast<double>(items), bench::peak_rss_kib());
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "bench_batch_writer: " << e.what() << '\n';

@@ -1,6 +1,6 @@
 // bench_sink: a change stream of EVENTS events over KEYS keys through dynasio's sink against an
 // endpoint (normally bench_batch_endpoint, which describes every table as ACTIVE with a string
-// key "pk"), committed every STEP events, then close().
+// key "pk"), committed every STEP events, then close() (which commits the last step).
 //   bench_sink ENDPOINT_URL EVENTS KEYS STEP [MAX_IN_FLIGHT]
 // The stream is consistent, as Pathway's would be: a key without a row gets an insert (+1); a
 // key with one gets an update (-1 old row, +1 new row: two events) three times out of four and
@@ -13,10 +13,10 @@
 #include <dynasio/client.hpp>
 #include <dynasio/sink.hpp>
 
+#include "process_usage.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdint>
@@ -30,19 +30,6 @@
 namespace asio = boost::asio;
 
 namespace {
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-long peak_rss_kib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return u.ru_maxrss;
-}
 
 struct run_options {
   std::size_t events = 0;
@@ -73,32 +60,26 @@ asio::awaitable<void> stream_all(dynasio::client db, run_options o, dynasio::sin
   std::uint64_t next_version = 1;
   std::size_t in_step = 0;
   for (std::size_t sent = 0; sent < o.events;) {
-    const std::size_t k = pick_key(rng);
-    if (version[k] == 0) {
-      version[k] = next_version++;
-      const dynasio::item row = make_row(k, version[k], payload);
-      co_await s.write(row, +1);
-      ++sent;
-      ++in_step;
-    } else {
-      const dynasio::item old_row = make_row(k, version[k], payload);
-      co_await s.write(old_row, -1);
-      ++sent;
-      ++in_step;
-      if (rng() % 4 != 0 && sent < o.events) {
-        version[k] = next_version++;
-        const dynasio::item new_row = make_row(k, version[k], payload);
-        co_await s.write(new_row, +1);
-        ++sent;
-        ++in_step;
-      } else {
-        version[k] = 0;
-      }
-    }
     if (in_step >= o.step) {
       co_await s.commit();
       in_step = 0;
     }
+    const std::size_t k = pick_key(rng);
+    // A key without a row gets an insert; one with a row loses it, and gets a new one three
+    // times out of four (an update).
+    if (version[k] != 0) {
+      const dynasio::item old_row = make_row(k, version[k], payload);
+      co_await s.write(old_row, -1);
+      ++sent;
+      ++in_step;
+      version[k] = 0;
+      if (rng() % 4 == 0 || sent == o.events) continue;
+    }
+    version[k] = next_version++;
+    const dynasio::item new_row = make_row(k, version[k], payload);
+    co_await s.write(new_row, +1);
+    ++sent;
+    ++in_step;
   }
   co_await s.close();
   out = s.stats();
@@ -128,12 +109,12 @@ int main(int argc, char** argv) {
     dynasio::client db(ioc.get_executor(), cfg);
     std::exception_ptr failure;
     dynasio::sink_stats stats;
-    const double cpu0 = cpu_seconds();
+    const double cpu0 = bench::cpu_seconds();
     const auto t0 = std::chrono::steady_clock::now();
     asio::co_spawn(ioc, stream_all(db, o, stats), [&](std::exception_ptr e) { failure = e; });
     ioc.run();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const double cpu = cpu_seconds() - cpu0;
+    const double cpu = bench::cpu_seconds() - cpu0;
     if (failure) std::rethrow_exception(failure);
     const std::uint64_t requests = stats.rows_upserted + stats.rows_deleted;
     const auto events = static_cast<double>(o.events);
@@ -142,7 +123,7 @@ int main(int argc, char** argv) {
         "cpu_us_per_request=%.2f peak_rss_kib=%ld\n",
         o.events, secs, events / secs, static_cast<unsigned long long>(requests),
         static_cast<unsigned long long>(stats.rows_coalesced), static_cast<unsigned long long>(stats.commits),
-        cpu * 1e6 / events, requests ? cpu * 1e6 / static_cast<double>(requests) : 0.0, peak_rss_kib());
+        cpu * 1e6 / events, requests ? cpu * 1e6 / static_cast<double>(requests) : 0.0, bench::peak_rss_kib());
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "bench_sink: " << e.what() << '\n';
