@@ -7,12 +7,8 @@
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/client.hpp>
 
-#include "process_usage.hpp"
+#include "bench_run.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-
-#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -48,25 +44,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    dynasio::client_config cfg;
-    cfg.region = "us-east-1";
-    cfg.endpoint = argv[1];
-    cfg.credentials = {"AKIDBENCHMARK", "benchmark-secret", ""};
-    cfg.max_connections = 64;
+    dynasio::client_config cfg = bench::local_client_config(argv[1]);
     if (argc == 5 && std::string(argv[4]) == "adaptive") cfg.retry.mode = dynasio::retry_mode::adaptive;
     const std::size_t items = std::stoul(argv[2]);
     const std::size_t max_in_flight = std::stoul(argv[3]);
 
-    asio::io_context ioc(1);
-    dynasio::client db(ioc.get_executor(), cfg);
-    std::exception_ptr failure;
-    const double cpu0 = bench::cpu_seconds();
-    const auto t0 = std::chrono::steady_clock::now();
-    asio::co_spawn(ioc, write_all(db, items, max_in_flight), [&](std::exception_ptr e) { failure = e; });
-    ioc.run();
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const double cpu = bench::cpu_seconds() - cpu0;
-    if (failure) std::rethrow_exception(failure);
+    const bench::measured m =
+        bench::run_measured(cfg, [&](dynasio::client db) { return write_all(db, items, max_in_flight); });
+    const double secs = m.seconds;
+    const double cpu = m.cpu_seconds;
     std::printf("items=%zu seconds=%.3f items_per_s=%.0f cpu_us_per_item=%.2f peak_rss_kib=%ld\n", items, secs,
                 static_cast<double>(items) / secs, cpu * 1e6 / static_cast<double>(items), bench::peak_rss_kib());
     return 0;

@@ -13,12 +13,8 @@
 #include <dynasio/client.hpp>
 #include <dynasio/sink.hpp>
 
-#include "process_usage.hpp"
+#include "bench_run.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -93,11 +89,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    dynasio::client_config cfg;
-    cfg.region = "us-east-1";
-    cfg.endpoint = argv[1];
-    cfg.credentials = {"AKIDBENCHMARK", "benchmark-secret", ""};
-    cfg.max_connections = 64;
+    const dynasio::client_config cfg = bench::local_client_config(argv[1]);
     run_options o;
     o.events = std::stoul(argv[2]);
     o.keys = std::stoul(argv[3]);
@@ -105,17 +97,10 @@ int main(int argc, char** argv) {
     if (argc == 6) o.max_in_flight = std::stoul(argv[5]);
     if (o.keys == 0 || o.step == 0) throw std::invalid_argument("KEYS and STEP must be positive");
 
-    asio::io_context ioc(1);
-    dynasio::client db(ioc.get_executor(), cfg);
-    std::exception_ptr failure;
     dynasio::sink_stats stats;
-    const double cpu0 = bench::cpu_seconds();
-    const auto t0 = std::chrono::steady_clock::now();
-    asio::co_spawn(ioc, stream_all(db, o, stats), [&](std::exception_ptr e) { failure = e; });
-    ioc.run();
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const double cpu = bench::cpu_seconds() - cpu0;
-    if (failure) std::rethrow_exception(failure);
+    const bench::measured m = bench::run_measured(cfg, [&](dynasio::client db) { return stream_all(db, o, stats); });
+    const double secs = m.seconds;
+    const double cpu = m.cpu_seconds;
     const std::uint64_t requests = stats.rows_upserted + stats.rows_deleted;
     const auto events = static_cast<double>(o.events);
     std::printf(
