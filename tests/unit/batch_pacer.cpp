@@ -7,11 +7,13 @@
 #include <dynasio/detail/throttling_reasons.hpp>
 #include <dynasio/error.hpp>
 
+#include <boost/json/parse.hpp>
 #include <doctest/doctest.h>
 
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace dynasio;
@@ -241,6 +243,15 @@ TEST_CASE("batch pacing: a slow table never exhausts a request's attempts; a tab
   REQUIRE(failed.size() == 1);
   CHECK(failed[0].message.find("gave up after 21 attempts") != std::string::npos);
 }
+
+namespace {
+// From an error body's text, as parse_error_reply() sees it: false when it is not a JSON object.
+bool only_key_range_throttling(std::string_view body) {
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(body, ec);
+  return !ec && v.is_object() && dynasio::detail::only_key_range_throttling(v.get_object());
+}
+}  // namespace
 
 TEST_CASE("ThrottlingReasons: only key-range reasons make a hot key; anything else is the table's") {
   CHECK(only_key_range_throttling(

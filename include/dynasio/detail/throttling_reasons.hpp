@@ -6,7 +6,6 @@
 #define DYNASIO_DETAIL_THROTTLING_REASONS_HPP
 
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <string_view>
@@ -32,13 +31,6 @@ inline bool only_key_range_throttling(const boost::json::object& body) {
     if (text.size() < hot.size() || text.substr(text.size() - hot.size()) != hot) return false;
   }
   return true;
-}
-
-/// The same, from the error body's text (false when it is not a JSON object).
-inline bool only_key_range_throttling(std::string_view body) {
-  boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(body, ec);
-  return !ec && v.is_object() && only_key_range_throttling(v.get_object());
 }
 
 }  // namespace dynasio::detail
