@@ -1,6 +1,8 @@
 // The batch writer's state machine (detail/batch_fsm.hpp) driven by the fuzz bytes: puts and
 // deletes over a few keys, resume() actions, replies with any UnprocessedItems, failed calls
-// (retryable, ValidationException, fatal), time passing, drains. Checked against a model:
+// (retryable, ValidationException, fatal), time passing, drains. Like the writer, the harness adds
+// a request only when must_wait() is false (a put while it is true waits: the byte is spent).
+// Checked against a model:
 //   - a key is never in two calls in flight, nor twice in one call;
 //   - every request ends exactly once: written, failed (take_failed), or replaced while
 //     buffered (overwrite, only then and only the buffered one of its key);
@@ -49,6 +51,7 @@ class harness {
   explicit harness(batch_fsm_config cfg) : fsm_(cfg), overwrite_(cfg.overwrite) {}
 
   void add(int key, bool put) {
+    if (fsm_.must_wait()) return;
     const std::uint64_t id = requests_.size();
     requests_.push_back({key, put});
     batch_entry e;
