@@ -1,7 +1,7 @@
 // The batch writer's state machine (detail/batch_fsm.hpp) driven by the fuzz bytes: puts and
 // deletes over a few keys, resume() actions, replies with any UnprocessedItems, failed calls
 // (retryable, ValidationException, fatal), time passing, drains. Like the writer, the harness adds
-// a request only when must_wait() is false (a put while it is true waits: the byte is spent).
+// a request only when must_wait() is false (one given while it is true is not made: the byte is spent).
 // Checked against a model:
 //   - a key is never in two calls in flight, nor twice in one call;
 //   - every request ends exactly once: written, failed (take_failed), or replaced while
