@@ -164,6 +164,10 @@ class batch_fsm {
   /// Buffers `e` (its seq is assigned here). Returns true when it replaced a buffered request.
   DYNASIO_DECL bool add(batch_entry e);
 
+  /// An empty entry to fill for add(): one that was written, with the memory of its key and
+  /// wire text kept (the key's values stay, to be assigned over), else a new one.
+  DYNASIO_DECL batch_entry blank_entry() noexcept;
+
   /**
    * The next call to make, or 0 when there is none. Split halves go alone and first; then due
    * re-sends, then buffered requests in FIFO order skipping busy keys. Buffered requests alone
@@ -181,6 +185,15 @@ class batch_fsm {
 
   /// Backpressure: a producer waits while a full call's worth of requests is buffered.
   bool must_wait() const noexcept { return pending_.size() >= cfg_.flush_amount; }
+
+  /**
+   * Whether resume() may have something new to do after add(): a full call is buffered, or a
+   * drain lets partial calls go. Otherwise add() changed nothing resume() acts on now: a
+   * buffered request alone waits for a full call, and every re-send already has its wake-up
+   * (an alarm set by resume(), or a call in flight that completes). The writer then skips
+   * resume() and its clock read for most requests.
+   */
+  bool may_send_after_add() const noexcept { return pending_.size() >= cfg_.flush_amount || draining_ > 0; }
 
   /// A flush()/close() starts waiting: partial calls go out while at least one waits.
   void begin_drain() noexcept { ++draining_; }
@@ -270,6 +283,11 @@ class batch_fsm {
   std::list<batch_entry> spare_nodes_;
   std::vector<std::unordered_set<key_ref, key_ref_hash>::node_type> spare_busy_;
   static constexpr std::size_t max_spare_nodes = 256;
+  // Key and wire storage of written entries, handed out by blank_entry(): without them every
+  // request costs two more allocations (its key vector and its wire text). At most
+  // max_spare_nodes, each with a wire capacity of at most max_spare_wire bytes.
+  std::vector<batch_entry> spare_entries_;
+  static constexpr std::size_t max_spare_wire = 4096;
   detail::jitter jitter_;
   std::size_t draining_ = 0;
   bool closed_ = false;

@@ -35,6 +35,9 @@ struct write_report {
   bool buffered = false;
 };
 
+/// What admit() did with a request.
+enum class admission { done, wait, learn_keys };
+
 /**
  * The I/O half of the batch writer: turns batch_fsm decisions into BatchWriteItem calls on
  * the client's executor, at most `max_in_flight` at once, and wakes the coroutines waiting in
@@ -45,10 +48,19 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
  public:
   DYNASIO_DECL batch_writer_impl(client db, std::string table_name, batch_options opts);
 
-  /// Validates (throwing errc::invalid_argument for a request DynamoDB would refuse), serializes
-  /// and buffers one request; waits while the buffer is full. Other failures are reported.
+  /**
+   * The part of a submit that needs no waiting: refuses the request (after close(), or
+   * reporting earlier failures instead of taking it), or validates (throwing
+   * errc::invalid_argument for a request DynamoDB would refuse), serializes and buffers it.
+   * Returns done when `r` is the whole report; wait when the request was buffered and the
+   * buffer is full; learn_keys (nothing done, `req` untouched) when the key names are unknown.
+   */
+  DYNASIO_DECL admission admit(write_request& req, write_report& r);
+
+  /// Finishes a submit whose admit() returned `a` (not done): learns the key names and admits
+  /// `req`, and waits while the buffer is full.
   DYNASIO_DECL static boost::asio::awaitable<write_report> submit(std::shared_ptr<batch_writer_impl> self,
-                                                                  write_request req);
+                                                                  write_request req, admission a);
 
   /// Drains everything (and refuses later writes when `close`); reports what failed.
   DYNASIO_DECL static boost::asio::awaitable<write_report> drain(std::shared_ptr<batch_writer_impl> self, bool close);

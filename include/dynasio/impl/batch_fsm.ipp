@@ -28,6 +28,14 @@ inline bool batch_retryable(std::error_code ec) {
 DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), jitter_(cfg.seed), pacer_(cfg.flush_amount) {
   spare_.reserve(max_spare);
   spare_busy_.reserve(max_spare_nodes);
+  spare_entries_.reserve(max_spare_nodes);
+}
+
+DYNASIO_DECL batch_entry batch_fsm::blank_entry() noexcept {
+  if (spare_entries_.empty()) return batch_entry{};
+  batch_entry e = std::move(spare_entries_.back());
+  spare_entries_.pop_back();
+  return e;
 }
 
 DYNASIO_DECL void batch_fsm::mark_busy(const key_ref& key) {
@@ -147,6 +155,17 @@ DYNASIO_DECL std::vector<batch_entry> batch_fsm::take_in_flight(std::uint64_t id
 }
 
 DYNASIO_DECL void batch_fsm::recycle(std::vector<batch_entry>& entries) noexcept {
+  // Entries written (or failed, or moved on) keep their key and wire memory for blank_entry();
+  // spare_entries_ was reserved for max_spare_nodes: this push_back never allocates.
+  for (batch_entry& e : entries) {
+    if (spare_entries_.size() >= max_spare_nodes) break;
+    // An entry moved on (re-sent, failed, split) left nothing behind.
+    if (e.wire.empty() || e.wire.capacity() > max_spare_wire) continue;
+    batch_entry& blank = spare_entries_.emplace_back();
+    blank.key = std::move(e.key);
+    blank.wire = std::move(e.wire);
+    blank.wire.clear();
+  }
   entries.clear();
   // spare_ was reserved for max_spare vectors: this push_back never allocates.
   if (spare_.size() < max_spare && entries.capacity() >= cfg_.flush_amount) spare_.push_back(std::move(entries));

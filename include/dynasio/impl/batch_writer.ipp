@@ -124,15 +124,16 @@ DYNASIO_DECL batch_writer_impl::batch_writer_impl(client db, std::string table_n
 DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) {
   const bool put = req.op == write_request::kind::put;
   const char* what = put ? "put_item" : "delete_item";
-  batch_entry e;
-  e.key.reserve(key_names_.size());
+  batch_entry e = fsm_.blank_entry();
+  e.key.resize(key_names_.size());
   for (std::size_t i = 0; i < key_names_.size(); ++i) {
     auto it = req.item.find(key_names_[i]);
     if (it == req.item.end())
       throw error(errc::invalid_argument, std::string("batch_writer.") + what + ": the " + (put ? "item" : "key") +
                                               " has no key attribute '" + key_names_[i] + "'");
     validate_key_value(key_names_[i], it->second, i == 0 ? key_role::partition : key_role::sort);
-    e.key.push_back(it->second);
+    // Assigned over a written entry's value: its string memory is reused.
+    e.key[i] = it->second;
   }
   if (put) {
     validate_item(req.item, "batch_writer.put_item");
@@ -281,33 +282,42 @@ DYNASIO_DECL boost::asio::awaitable<error_info> batch_writer_impl::learn_keys() 
   co_return error_info{};
 }
 
-DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::submit(std::shared_ptr<batch_writer_impl> self,
-                                                                            write_request req) {
-  write_report r;
-  if (self->fsm_.closed()) {
+DYNASIO_DECL admission batch_writer_impl::admit(write_request& req, write_report& r) {
+  if (fsm_.closed()) {
     r.error.code = make_error_code(errc::closed);
-    r.error.diag.message = "batch_writer: writing to table '" + self->table_ + "' after close()";
-    co_return r;
+    r.error.diag.message = "batch_writer: writing to table '" + table_ + "' after close()";
+    return admission::done;
   }
   // Failures of earlier calls surface first; this request is then not taken.
-  if (self->fsm_.failed_size() != 0) {
-    r.failed = self->fsm_.take_failed();
-    co_return r;
+  if (fsm_.failed_size() != 0) {
+    r.failed = fsm_.take_failed();
+    return admission::done;
   }
-  if (!self->keys_known_) {
+  if (!keys_known_) return admission::learn_keys;
+  if (fsm_.add(make_entry(std::move(req)))) ++stats_.superseded;
+  r.buffered = true;
+  if (fsm_.may_send_after_add()) pump();
+  return fsm_.must_wait() ? admission::wait : admission::done;
+}
+
+DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::submit(std::shared_ptr<batch_writer_impl> self,
+                                                                            write_request req, admission a) {
+  write_report r;
+  if (a == admission::learn_keys) {
     r.error = co_await self->learn_keys();
     if (r.error.code) co_return r;
+    a = self->admit(req, r);
   }
-  if (self->fsm_.add(self->make_entry(std::move(req)))) ++self->stats_.superseded;
-  r.buffered = true;
-  self->pump();
   // Backpressure: a full buffer waits for a call to complete (or a re-send to leave).
-  while (self->fsm_.must_wait()) {
-    if (!co_await self->wait_change()) {
-      r.error = cancelled_info();
-      co_return r;
+  if (a == admission::wait) {
+    r.buffered = true;
+    while (self->fsm_.must_wait()) {
+      if (!co_await self->wait_change()) {
+        r.error = cancelled_info();
+        co_return r;
+      }
+      self->pump();
     }
-    self->pump();
   }
   co_return r;
 }
@@ -458,7 +468,10 @@ inline boost::asio::awaitable<void> moved_from_writer() {
 namespace detail {
 // The public edge: the writer's reports become exceptions here.
 inline boost::asio::awaitable<void> submit_or_throw(std::shared_ptr<batch_writer_impl> self, write_request req) {
-  write_report r = co_await batch_writer_impl::submit(self, std::move(req));
+  write_report r;
+  // Most requests are taken without waiting: then no inner coroutine runs.
+  if (const admission a = self->admit(req, r); a != admission::done)
+    r = co_await batch_writer_impl::submit(self, std::move(req), a);
   self->throw_report(r);
 }
 

@@ -129,7 +129,10 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
 inline boost::asio::awaitable<write_report> sink_impl::hand_on(const write_request& request,
                                                                std::vector<failed_request>& failed) {
   for (int attempt = 0;; ++attempt) {
-    write_report r = co_await batch_writer_impl::submit(writer_, request);
+    write_report r;
+    write_request copy = request;
+    if (const admission a = writer_->admit(copy, r); a != admission::done)
+      r = co_await batch_writer_impl::submit(writer_, std::move(copy), a);
     if (r.buffered || r.error.code) co_return r;
     failed.insert(failed.end(), std::make_move_iterator(r.failed.begin()), std::make_move_iterator(r.failed.end()));
     if (attempt > 0) {
