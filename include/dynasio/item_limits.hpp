@@ -65,6 +65,13 @@ inline constexpr std::size_t max_attribute_name_size = 65535;
  */
 DYNASIO_DECL void validate_item(const item& value, std::string_view who);
 
+namespace detail {
+/// validate_item() without its UTF-8 checks, for callers that write the item as JSON next: the
+/// JSON writer refuses invalid UTF-8 as it copies, and the caller then calls validate_item() for
+/// the message that names the attribute.
+DYNASIO_DECL void validate_item_but_utf8(const item& value, std::string_view who);
+}  // namespace detail
+
 /**
  * @brief Refuses a key attribute DynamoDB would refuse, before anything is sent.
  * @details Key values must be S, N or B; S and B must not be empty; a partition key holds at

@@ -1,7 +1,9 @@
 // invalid_utf8_at scans ASCII eight bytes at a time: a bad byte, a good sequence or a cut one
 // at every offset, across those eight-byte steps, is found (or passed) where it is.
 
+#include <dynasio/detail/protocol/json_writer.hpp>
 #include <dynasio/detail/validate.hpp>
+#include <dynasio/error.hpp>
 
 #include <doctest/doctest.h>
 
@@ -34,4 +36,45 @@ TEST_CASE("invalid_utf8_at: good sequences straddling the eight-byte steps pass;
   cut += "\xe2\x82";
   CHECK(invalid_utf8_at(cut) == std::optional<std::size_t>(38));
   CHECK_FALSE(invalid_utf8_at(std::string(1000, 'z')));
+}
+
+// The batch writer leaves UTF-8 to the JSON writer (one scan per string) and calls
+// validate_item() only for the message: the two must refuse exactly the same strings.
+TEST_CASE("invalid_utf8_at and the JSON writer refuse the same byte sequences") {
+  std::size_t checked = 0, refused = 0;
+  const auto agree = [&](const std::string& text) {
+    bool writer_refused = false;
+    std::string out;
+    try {
+      dynasio::detail::write_json_string(out, text);
+    } catch (const dynasio::error& e) {
+      writer_refused = true;
+      CHECK(e.code() == dynasio::errc::invalid_argument);
+    }
+    const bool scan_refused = invalid_utf8_at(text).has_value();
+    if (writer_refused != scan_refused) {
+      std::string hex;
+      for (unsigned char c : text) hex += std::to_string(c) + " ";
+      FAIL_CHECK("they disagree on bytes " << hex << "(writer " << writer_refused << ")");
+    }
+    ++checked;
+    refused += scan_refused;
+  };
+  const unsigned char probes[] = {0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff};
+  for (unsigned a = 0; a < 256; ++a)
+    for (unsigned b = 0; b < 256; ++b) {
+      const std::string two{static_cast<char>(a), static_cast<char>(b)};
+      agree(two);
+      if (a < 0xe0) continue;
+      // Three and four bytes: every lead and second byte, third and fourth from the boundaries.
+      for (unsigned char c : probes) {
+        agree(two + static_cast<char>(c));
+        if (a >= 0xf0 && a <= 0xf7 && (c == 0x80 || c == 0xbf || c == 0x41))
+          for (unsigned char d : {0x80, 0xbf, 0x41})
+            agree("xxxxxxxx" + two + static_cast<char>(c) + static_cast<char>(d));
+      }
+    }
+  CHECK(checked > 170000);
+  CHECK(refused > checked / 2);
+  CHECK(refused < checked);
 }

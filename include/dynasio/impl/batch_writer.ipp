@@ -136,7 +136,7 @@ DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) {
     e.key[i] = it->second;
   }
   if (put) {
-    validate_item(req.item, "batch_writer.put_item");
+    validate_item_but_utf8(req.item, "batch_writer.put_item");
   } else if (req.item.size() != key_names_.size()) {
     std::string names;
     for (const auto& n : key_names_) names += (names.empty() ? "'" : ", '") + n + "'";
@@ -146,7 +146,14 @@ DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) {
   // Written into a buffer that keeps its capacity, then copied once: the entry's string is
   // allocated at its exact size, and nothing is zero-filled or regrown per item.
   scratch_.assign(put ? "{\"PutRequest\":{\"Item\":" : "{\"DeleteRequest\":{\"Key\":");
-  write_item(scratch_, req.item);
+  try {
+    write_item(scratch_, req.item);
+  } catch (const error&) {
+    // The writer refuses invalid UTF-8 as it copies (so strings are scanned once); the full
+    // check names the attribute and quotes the value.
+    validate_item(req.item, std::string("batch_writer.") + what);
+    throw;
+  }
   scratch_ += "}}";
   if (scratch_.size() + body_prefix_.size() + 8 > fsm_.config().max_batch_bytes)
     throw error(errc::invalid_argument, std::string("batch_writer.") + what + ": the request alone exceeds 16 MB");

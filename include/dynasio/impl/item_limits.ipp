@@ -23,13 +23,14 @@ inline std::size_t number_size(const number& n) noexcept {
 // Walks one value for validate_item(); `path` is its document path.
 class item_checker {
  public:
-  explicit item_checker(std::string_view who) : who_(who) {}
+  item_checker(std::string_view who, bool utf8) : who_(who), utf8_(utf8) {}
 
   void name(const std::string& path, std::string_view name, bool top) {
     if (top && name.empty()) refuse(path, "the attribute name is empty");
     if (name.size() > max_attribute_name_size)
       refuse(path, "the attribute name has " + std::to_string(name.size()) + " bytes; the limit is " +
                        std::to_string(max_attribute_name_size));
+    if (!utf8_) return;
     if (auto at = invalid_utf8_at(name))
       refuse(path, "the attribute name is not valid UTF-8 at byte " + std::to_string(*at));
   }
@@ -63,6 +64,7 @@ class item_checker {
     throw error(errc::invalid_argument, std::string(who_) + ": attribute " + quote_text(path) + ": " + why);
   }
   void text(const std::string& path, const std::string& s) const {
+    if (!utf8_) return;
     if (auto at = invalid_utf8_at(s))
       refuse(path, "string " + quote_text(s) + " is not valid UTF-8 at byte " + std::to_string(*at));
   }
@@ -72,12 +74,11 @@ class item_checker {
   }
 
   std::string_view who_;
+  bool utf8_;
 };
 
-}  // namespace detail
-
-DYNASIO_DECL void validate_item(const item& value, std::string_view who) {
-  detail::item_checker check(who);
+inline void check_item(const item& value, std::string_view who, bool utf8) {
+  detail::item_checker check(who, utf8);
   for (const auto& [name, v] : value) {
     check.name(name, name, true);
     check.value(name, v, 0);
@@ -88,6 +89,12 @@ DYNASIO_DECL void validate_item(const item& value, std::string_view who) {
     throw error(errc::invalid_argument, std::string(who) + ": " + e.diagnostics().message);
   }
 }
+
+DYNASIO_DECL void validate_item_but_utf8(const item& value, std::string_view who) { check_item(value, who, false); }
+
+}  // namespace detail
+
+DYNASIO_DECL void validate_item(const item& value, std::string_view who) { detail::check_item(value, who, true); }
 
 DYNASIO_DECL std::size_t value_size(const attribute_value& value) noexcept {
   switch (value.type()) {
