@@ -286,7 +286,11 @@ class batch_fsm {
   // Key and wire storage of written entries, handed out by blank_entry(): without them every
   // request costs two more allocations (its key vector and its wire text). At most
   // max_spare_nodes, each with a wire capacity of at most max_spare_wire bytes.
-  std::vector<batch_entry> spare_entries_;
+  struct entry_storage {
+    key_values key;
+    std::string wire;
+  };
+  std::vector<entry_storage> spare_entries_;
   static constexpr std::size_t max_spare_wire = 4096;
   detail::jitter jitter_;
   std::size_t draining_ = 0;

@@ -32,9 +32,12 @@ DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), jitter_(cfg
 }
 
 DYNASIO_DECL batch_entry batch_fsm::blank_entry() noexcept {
-  if (spare_entries_.empty()) return batch_entry{};
-  batch_entry e = std::move(spare_entries_.back());
-  spare_entries_.pop_back();
+  batch_entry e;
+  if (!spare_entries_.empty()) {
+    e.key = std::move(spare_entries_.back().key);
+    e.wire = std::move(spare_entries_.back().wire);
+    spare_entries_.pop_back();
+  }
   return e;
 }
 
@@ -161,10 +164,10 @@ DYNASIO_DECL void batch_fsm::recycle(std::vector<batch_entry>& entries) noexcept
     if (spare_entries_.size() >= max_spare_nodes) break;
     // An entry moved on (re-sent, failed, split) left nothing behind.
     if (e.wire.empty() || e.wire.capacity() > max_spare_wire) continue;
-    batch_entry& blank = spare_entries_.emplace_back();
-    blank.key = std::move(e.key);
-    blank.wire = std::move(e.wire);
-    blank.wire.clear();
+    entry_storage& kept = spare_entries_.emplace_back();
+    kept.key = std::move(e.key);
+    kept.wire = std::move(e.wire);
+    kept.wire.clear();
   }
   entries.clear();
   // spare_ was reserved for max_spare vectors: this push_back never allocates.
