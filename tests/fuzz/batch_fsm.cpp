@@ -54,7 +54,8 @@ class harness {
     if (fsm_.must_wait()) return;
     const std::uint64_t id = requests_.size();
     requests_.push_back({key, put});
-    batch_entry e;
+    // As the writer does: storage of written entries comes back (checked by ASan for reuse bugs).
+    batch_entry e = fsm_.blank_entry();
     item it{{"pk", "k" + std::to_string(key)}};
     e.key = key_values{attribute_value("k" + std::to_string(key))};
     if (put) it["v"] = id;

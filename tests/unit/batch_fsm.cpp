@@ -378,3 +378,27 @@ TEST_CASE("batch_fsm: close() is a state the writer checks before taking a write
   fsm.close();
   CHECK(fsm.closed());
 }
+
+TEST_CASE("batch_fsm: written requests' key and wire storage comes back through blank_entry(); re-sent ones stay") {
+  batch_fsm fsm(cfg(3));
+  CHECK(fsm.blank_entry().key.empty());  // nothing written yet: a new entry
+  fsm.add(put("a", 0, 300));
+  fsm.add(put("b", 0, 300));
+  fsm.add(put("huge", 0, 5000));  // over max_spare_wire: not kept
+  const auto id = fsm.next_batch(t0, false);
+  REQUIRE(show(fsm, id) == "a/0 b/0 huge/0");
+  // b comes back unprocessed: it is re-sent, so its storage is still its own.
+  const batch_outcome out = fsm.on_reply(id, {false, true, false}, t0);
+  CHECK(out.written == 2);
+  CHECK(out.requeued == 1);
+  batch_entry kept = fsm.blank_entry();
+  CHECK(kept.wire.empty());
+  CHECK(kept.wire.capacity() >= 300);
+  CHECK(kept.key.size() == 1);  // the key's values stay, to be assigned over
+  CHECK(kept.request.item.empty());
+  CHECK(fsm.blank_entry().wire.capacity() < 300);  // only a's storage was kept
+  // The re-sent request is intact.
+  const auto again = fsm.next_batch(t0 + 10s, false);
+  CHECK(show(fsm, again) == "b/0");
+  CHECK(fsm.batch(again).front().wire.size() == 300);
+}
