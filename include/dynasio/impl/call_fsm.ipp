@@ -89,7 +89,13 @@ DYNASIO_DECL call_action call_fsm::resume(const call_event& ev) {
         e.diag.message = std::string(operation_) + ": no reply";
         return finish(std::move(e));
       }
-      return reply_arrived(*ev.reply, ev.creds ? *ev.creds : credentials{}, ev.received_at);
+      if (ev.creds == nullptr) {
+        const credentials none;
+        return reply_arrived(*ev.reply, none, ev.received_at);
+      }
+      // By reference: `ev.creds ? *ev.creds : credentials{}` would copy the keys, session token
+      // included, on every reply.
+      return reply_arrived(*ev.reply, *ev.creds, ev.received_at);
     case state::waiting:
       if (ev.ec) return cancelled("cancelled while waiting to retry");
       ++attempt_;
