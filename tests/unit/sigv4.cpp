@@ -188,3 +188,29 @@ TEST_CASE("sigv4: an OpenSSL failure at any step surfaces as signing_failed, and
         }) == errc::signing_failed);
   dynasio::detail::crypto_fail_countdown = -1;
 }
+
+// HMAC-SHA256 is two SHA-256 digests on a reused context: RFC 4231's test vectors (cases 1, 2,
+// 3, 6 and 7: short keys, a key longer than the block, data longer than the block), and a key
+// of exactly one block.
+TEST_CASE("hmac_sha256: RFC 4231 test vectors and a key of exactly one block") {
+  const auto hex = [](const dynasio::detail::sha256_digest& d) {
+    std::string s(64, '0');
+    dynasio::detail::to_hex(d.data(), d.size(), s.data());
+    return s;
+  };
+  using dynasio::detail::hmac_sha256;
+  CHECK(hex(hmac_sha256(std::string(20, '\x0b'), "Hi There")) ==
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  CHECK(hex(hmac_sha256("Jefe", "what do ya want for nothing?")) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  CHECK(hex(hmac_sha256(std::string(20, '\xaa'), std::string(50, '\xdd'))) ==
+        "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
+  CHECK(hex(hmac_sha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")) ==
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  CHECK(hex(hmac_sha256(std::string(131, '\xaa'),
+                        "This is a test using a larger than block-size key and a larger than block-size data. "
+                        "The key needs to be hashed before being used by the HMAC algorithm.")) ==
+        "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+  CHECK(hex(hmac_sha256(std::string(64, 'k'), "exactly one block of key")) ==
+        "baa93ea4ccc7062ed6870c5e7937dbd35ad7791df4e29df9addeb429ff491acf");
+}

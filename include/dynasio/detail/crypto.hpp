@@ -12,12 +12,13 @@
 
 #include <dynasio/error.hpp>
 
-#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 
 #include <array>
 #include <cstddef>
+#include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,17 +42,6 @@ inline void check_injected_crypto_failure(const char* what) {
 struct evp_contexts {
   std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md{EVP_MD_fetch(nullptr, "SHA256", nullptr), &EVP_MD_free};
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md_ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
-  std::unique_ptr<EVP_MAC, decltype(&EVP_MAC_free)> mac{EVP_MAC_fetch(nullptr, "HMAC", nullptr), &EVP_MAC_free};
-  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> mac_ctx{mac ? EVP_MAC_CTX_new(mac.get()) : nullptr,
-                                                                    &EVP_MAC_CTX_free};
-  bool mac_ready = false;
-
-  evp_contexts() {
-    char digest[] = "SHA256";
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                                 OSSL_PARAM_construct_end()};
-    mac_ready = md && md_ctx && mac_ctx && EVP_MAC_CTX_set_params(mac_ctx.get(), params) == 1;
-  }
 };
 
 inline evp_contexts& thread_evp_contexts() {
@@ -59,36 +49,61 @@ inline evp_contexts& thread_evp_contexts() {
   return contexts;
 }
 
-/// SHA-256 of `data`. Throws dynasio::error(errc::signing_failed) if OpenSSL fails.
-inline sha256_digest sha256(std::string_view data) {
-  check_injected_crypto_failure("SHA-256");
+// SHA-256 of the concatenation of `parts` on the thread's reused context.
+inline sha256_digest sha256_of(std::initializer_list<std::string_view> parts) {
   evp_contexts& c = thread_evp_contexts();
   sha256_digest out{};
   unsigned int len = 0;
-  if (!c.md || !c.md_ctx || EVP_DigestInit_ex(c.md_ctx.get(), c.md.get(), nullptr) != 1 ||
-      EVP_DigestUpdate(c.md_ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(c.md_ctx.get(), out.data(), &len) != 1 || len != out.size())
+  bool ok = c.md && c.md_ctx && EVP_DigestInit_ex(c.md_ctx.get(), c.md.get(), nullptr) == 1;
+  for (std::string_view p : parts) ok = ok && EVP_DigestUpdate(c.md_ctx.get(), p.data(), p.size()) == 1;
+  if (!ok || EVP_DigestFinal_ex(c.md_ctx.get(), out.data(), &len) != 1 || len != out.size())
     throw dynasio::error(errc::signing_failed, "SHA-256 failed");
   return out;
 }
 
-/// HMAC-SHA256 of `data` under `key`. Throws dynasio::error(errc::signing_failed) on failure.
+inline std::string_view digest_view(const sha256_digest& d) noexcept {
+  return {reinterpret_cast<const char*>(d.data()), d.size()};
+}
+
+/// SHA-256 of `data`. Throws dynasio::error(errc::signing_failed) if OpenSSL fails.
+inline sha256_digest sha256(std::string_view data) {
+  check_injected_crypto_failure("SHA-256");
+  return sha256_of({data});
+}
+
+/**
+ * HMAC-SHA256 of `data` under `key` (RFC 2104), as two SHA-256 digests on the thread's reused
+ * context: H((K ^ opad) || H((K ^ ipad) || data)), K the key zero-padded to the 64-byte block
+ * (or its digest when longer). OpenSSL's EVP_MAC re-keyed per call allocated seven times per
+ * request. Throws dynasio::error(errc::signing_failed) on failure.
+ */
 inline sha256_digest hmac_sha256(std::string_view key, std::string_view data) {
   check_injected_crypto_failure("HMAC-SHA256");
-  evp_contexts& c = thread_evp_contexts();
-  sha256_digest out{};
-  std::size_t len = 0;
-  if (!c.mac_ready ||
-      EVP_MAC_init(c.mac_ctx.get(), reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr) != 1 ||
-      EVP_MAC_update(c.mac_ctx.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
-      EVP_MAC_final(c.mac_ctx.get(), out.data(), &len, out.size()) != 1 || len != out.size())
-    throw dynasio::error(errc::signing_failed, "HMAC-SHA256 failed");
-  return out;
+  constexpr std::size_t block = 64;
+  std::array<char, block> k{};
+  if (key.size() > block) {
+    const sha256_digest hashed = sha256_of({key});
+    std::memcpy(k.data(), hashed.data(), hashed.size());
+  } else {
+    std::memcpy(k.data(), key.data(), key.size());
+  }
+  std::array<char, block> ipad{}, opad{};
+  for (std::size_t i = 0; i < block; ++i) {
+    ipad[i] = static_cast<char>(k[i] ^ 0x36);
+    opad[i] = static_cast<char>(k[i] ^ 0x5c);
+  }
+  const sha256_digest inner = sha256_of({std::string_view(ipad.data(), block), data});
+  const sha256_digest tag = sha256_of({std::string_view(opad.data(), block), digest_view(inner)});
+  // The padded key is key material: not left on the stack.
+  OPENSSL_cleanse(k.data(), block);
+  OPENSSL_cleanse(ipad.data(), block);
+  OPENSSL_cleanse(opad.data(), block);
+  return tag;
 }
 
 /// HMAC-SHA256 keyed by a previous digest (the SigV4 key derivation chain).
 inline sha256_digest hmac_sha256(const sha256_digest& key, std::string_view data) {
-  return hmac_sha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), data);
+  return hmac_sha256(digest_view(key), data);
 }
 
 /// Writes the lowercase hex of `bytes` (2 * size chars) to `out`.
