@@ -190,9 +190,9 @@ TEST_CASE("sigv4: an OpenSSL failure at any step surfaces as signing_failed, and
 }
 
 // HMAC-SHA256 is two SHA-256 digests on a reused context: RFC 4231's test vectors (cases 1, 2,
-// 3, 6 and 7: short keys, a key longer than the block, data longer than the block), and a key
-// of exactly one block.
-TEST_CASE("hmac_sha256: RFC 4231 test vectors and a key of exactly one block") {
+// 3, 6 and 7: short keys, a key longer than the block, data longer than the block), a key of
+// exactly one block, and an empty key and message.
+TEST_CASE("hmac_sha256: RFC 4231 test vectors, a key of exactly one block, an empty key") {
   const auto hex = [](const dynasio::detail::sha256_digest& d) {
     std::string s(64, '0');
     dynasio::detail::to_hex(d.data(), d.size(), s.data());
@@ -213,4 +213,6 @@ TEST_CASE("hmac_sha256: RFC 4231 test vectors and a key of exactly one block") {
         "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
   CHECK(hex(hmac_sha256(std::string(64, 'k'), "exactly one block of key")) ==
         "baa93ea4ccc7062ed6870c5e7937dbd35ad7791df4e29df9addeb429ff491acf");
+  CHECK(hex(hmac_sha256(std::string_view(), std::string_view())) ==
+        "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }

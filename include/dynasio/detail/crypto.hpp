@@ -80,25 +80,28 @@ inline sha256_digest sha256(std::string_view data) {
 inline sha256_digest hmac_sha256(std::string_view key, std::string_view data) {
   check_injected_crypto_failure("HMAC-SHA256");
   constexpr std::size_t block = 64;
-  std::array<char, block> k{};
+  // The padded key and the pads are key material: wiped however this returns.
+  struct key_block {
+    std::array<char, block> k{}, ipad{}, opad{};
+    ~key_block() {
+      OPENSSL_cleanse(k.data(), block);
+      OPENSSL_cleanse(ipad.data(), block);
+      OPENSSL_cleanse(opad.data(), block);
+    }
+  } b;
   if (key.size() > block) {
-    const sha256_digest hashed = sha256_of({key});
-    std::memcpy(k.data(), hashed.data(), hashed.size());
-  } else {
-    std::memcpy(k.data(), key.data(), key.size());
+    sha256_digest hashed = sha256_of({key});
+    std::memcpy(b.k.data(), hashed.data(), hashed.size());
+    OPENSSL_cleanse(hashed.data(), hashed.size());
+  } else if (!key.empty()) {
+    std::memcpy(b.k.data(), key.data(), key.size());
   }
-  std::array<char, block> ipad{}, opad{};
   for (std::size_t i = 0; i < block; ++i) {
-    ipad[i] = static_cast<char>(k[i] ^ 0x36);
-    opad[i] = static_cast<char>(k[i] ^ 0x5c);
+    b.ipad[i] = static_cast<char>(b.k[i] ^ 0x36);
+    b.opad[i] = static_cast<char>(b.k[i] ^ 0x5c);
   }
-  const sha256_digest inner = sha256_of({std::string_view(ipad.data(), block), data});
-  const sha256_digest tag = sha256_of({std::string_view(opad.data(), block), digest_view(inner)});
-  // The padded key is key material: not left on the stack.
-  OPENSSL_cleanse(k.data(), block);
-  OPENSSL_cleanse(ipad.data(), block);
-  OPENSSL_cleanse(opad.data(), block);
-  return tag;
+  const sha256_digest inner = sha256_of({std::string_view(b.ipad.data(), block), data});
+  return sha256_of({std::string_view(b.opad.data(), block), digest_view(inner)});
 }
 
 /// HMAC-SHA256 keyed by a previous digest (the SigV4 key derivation chain).
