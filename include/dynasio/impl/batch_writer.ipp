@@ -143,8 +143,8 @@ DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) {
     throw error(errc::invalid_argument, "batch_writer.delete_item: the key must hold exactly the key attributes (" +
                                             names + "), it holds " + std::to_string(req.item.size()) + " attributes");
   }
-  // Written into a buffer that keeps its capacity, then copied once: the entry's string is
-  // allocated at its exact size, and nothing is zero-filled or regrown per item.
+  // Written into a buffer that keeps its capacity, then copied once into the entry's string
+  // (a written entry's, reused, or one allocated at its size): nothing is regrown per item.
   scratch_.assign(put ? "{\"PutRequest\":{\"Item\":" : "{\"DeleteRequest\":{\"Key\":");
   try {
     write_item(scratch_, req.item);
