@@ -8,6 +8,13 @@
 //     buffered (overwrite, only then and only the buffered one of its key);
 //   - the table built from the acknowledged requests, in acknowledgement order, equals the
 //     requests applied in the order given, the failed and replaced ones left out.
+// In writer mode (a setup bit) the harness calls resume() only where batch_writer_impl pumps:
+// after an add when may_send_after_add(), after every reply or failed call, when an alarm rings,
+// when a drain starts. After every step the machine must then be able to wake (a call in
+// flight, an alarm set) unless it only holds buffered requests short of a call with no drain
+// running; and finish() wakes it only through calls and alarms. A skipped resume() that
+// mattered fails the run. Another setup
+// bit turns pacing on, as batch_options::pace is by default.
 #include <dynasio/detail/batch_fsm.hpp>
 #include <dynasio/error.hpp>
 
@@ -48,7 +55,7 @@ struct bytes {
 
 class harness {
  public:
-  explicit harness(batch_fsm_config cfg) : fsm_(cfg), overwrite_(cfg.overwrite) {}
+  harness(batch_fsm_config cfg, bool writer_mode) : fsm_(cfg), overwrite_(cfg.overwrite), writer_mode_(writer_mode) {}
 
   void add(int key, bool put) {
     if (fsm_.must_wait()) return;
@@ -69,6 +76,20 @@ class harness {
     const bool replaced = fsm_.add(std::move(e));
     CHECK_OR_TRAP(replaced == (overwrite_ && buffered.has_value()));
     if (replaced) requests_[*buffered].st = state::replaced;
+    if (writer_mode_ && fsm_.may_send_after_add()) resume();
+  }
+
+  // Writer mode, after every step: the writer can be woken (a call in flight, an alarm set), or
+  // it legitimately waits for more requests: only buffered ones, short of a call, no drain.
+  void check_wakeable() const {
+    if (!writer_mode_ || !calls_.empty() || !alarms_.empty() || fsm_.idle()) return;
+    CHECK_OR_TRAP(!fsm_.draining() && fsm_.pending_size() < fsm_.config().flush_amount);
+    CHECK_OR_TRAP(fsm_.remaining().size() == fsm_.pending_size());  // nothing waiting for a re-send
+  }
+
+  // A resume() the writer would not make: only outside writer mode.
+  void free_resume() {
+    if (!writer_mode_) resume();
   }
 
   // Performs resume()'s actions until it has none.
@@ -112,6 +133,7 @@ class harness {
     batch_outcome out = fsm_.on_reply(it->first, unprocessed, now_);
     CHECK_OR_TRAP(out.written == acked && out.written + out.requeued + out.failed == it->second.size());
     settle(it);
+    if (writer_mode_) resume();
   }
 
   void fail(std::size_t pick, std::uint8_t how) {
@@ -122,6 +144,7 @@ class harness {
     batch_outcome out = fsm_.on_call_failed(it->first, codes[how % 4], "fuzz", now_);
     CHECK_OR_TRAP(out.written == 0 && (out.split || out.requeued + out.failed == it->second.size()));
     settle(it);
+    if (writer_mode_) resume();
   }
 
   void advance(std::chrono::milliseconds by) {
@@ -129,26 +152,34 @@ class harness {
     while (!alarms_.empty() && *alarms_.begin() <= now_) {
       fsm_.on_alarm(*alarms_.begin());
       alarms_.erase(alarms_.begin());
+      if (writer_mode_) resume();
     }
   }
 
   void toggle_drain() {
-    if (fsm_.draining()) fsm_.end_drain();
-    else fsm_.begin_drain();
+    if (fsm_.draining()) {
+      fsm_.end_drain();
+    } else {
+      fsm_.begin_drain();
+      if (writer_mode_) resume();
+    }
   }
 
   // Drains with every call succeeding, then compares with the model.
   void finish() {
     if (!fsm_.draining()) fsm_.begin_drain();
+    resume();
     for (int round = 0; round < 100000 && !fsm_.idle(); ++round) {
-      resume();
       if (!calls_.empty()) {
         reply(0, 0);
       } else if (!alarms_.empty()) {
         advance(std::chrono::duration_cast<std::chrono::milliseconds>(*alarms_.begin() - now_) + 1ms);
+      } else if (writer_mode_) {
+        break;  // nothing would ever wake the writer
       } else if (auto due = fsm_.next_due()) {
         advance(std::chrono::duration_cast<std::chrono::milliseconds>(*due - now_) + 1ms);
       }
+      if (!writer_mode_) resume();
     }
     CHECK_OR_TRAP(fsm_.idle() && fsm_.remaining().empty());
     std::map<int, std::uint64_t> model;
@@ -175,6 +206,7 @@ class harness {
 
   batch_fsm fsm_;
   bool overwrite_;
+  bool writer_mode_;
   batch_clock::time_point now_ = batch_clock::time_point{} + 1h;
   std::vector<request_info> requests_;
   std::map<std::uint64_t, std::vector<std::uint64_t>> calls_;
@@ -197,7 +229,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   cfg.base_delay = 10ms;
   cfg.max_delay = 100ms;
   cfg.seed = 1;
-  harness h(cfg);
+  cfg.pace = (setup & 0x08) != 0;
+  harness h(cfg, (setup & 0x04) != 0);
   for (int ops = 0; !in.empty() && ops < 128; ++ops) {
     const std::uint8_t b = in.next();
     switch (b % 8) {
@@ -205,7 +238,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 1:
       case 2: h.add((b >> 3) % 5, true); break;
       case 3: h.add((b >> 3) % 5, false); break;
-      case 4: h.resume(); break;
+      case 4: h.free_resume(); break;
       case 5: h.reply(b >> 3, in.next()); break;
       case 6: h.fail(b >> 5, static_cast<std::uint8_t>(b >> 3)); break;
       default:
@@ -213,6 +246,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         else h.advance(std::chrono::milliseconds(((b >> 3) & 0xf) * 10));
         break;
     }
+    h.check_wakeable();
   }
   h.finish();
   return 0;
