@@ -13,8 +13,8 @@
 // when a drain starts. After every step the machine must then be able to wake (a call in
 // flight, an alarm set) unless it only holds buffered requests short of a call with no drain
 // running; and finish() wakes it only through calls and alarms. A skipped resume() that
-// mattered fails the run. Another setup
-// bit turns pacing on, as batch_options::pace is by default.
+// mattered fails the run. Another setup bit turns pacing on, as batch_options::pace is by
+// default.
 #include <dynasio/detail/batch_fsm.hpp>
 #include <dynasio/error.hpp>
 

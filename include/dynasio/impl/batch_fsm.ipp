@@ -158,8 +158,8 @@ DYNASIO_DECL std::vector<batch_entry> batch_fsm::take_in_flight(std::uint64_t id
 }
 
 DYNASIO_DECL void batch_fsm::recycle(std::vector<batch_entry>& entries) noexcept {
-  // Entries written (or failed, or moved on) keep their key and wire memory for blank_entry();
-  // spare_entries_ was reserved for max_spare_nodes: this push_back never allocates.
+  // Written entries leave their key and wire memory for blank_entry(); spare_entries_ was
+  // reserved for max_spare_nodes, so this never allocates.
   for (batch_entry& e : entries) {
     if (spare_entries_.size() >= max_spare_nodes) break;
     // An entry moved on (re-sent, failed, split) left nothing behind.
