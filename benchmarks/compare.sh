@@ -81,6 +81,8 @@ echo "wrk: $wrk_requests requests in ${wrk_seconds}s (endpoint counted $wrk_item
 # (2) dynasio
 run dynasio-inflight-1 "$items" "$writer" "$url" "$items" 1
 run dynasio-inflight-8 "$items" "$writer" "$url" "$items" 8
+# The same rows as a described struct: put_item(const T&) writes them without building an item.
+run dynasio-struct-8 "$items" env ROWS=struct "$writer" "$url" "$items" 8
 # (3) boto3
 run boto3-batch_writer "$boto3_items" python3 "$root/benchmarks/boto3_batch_writer.py" "$url" "$boto3_items"
 # (4) AWS SDK for JavaScript v3

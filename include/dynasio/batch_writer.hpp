@@ -7,7 +7,9 @@
 
 #include <dynasio/attribute_value.hpp>
 #include <dynasio/batch_error.hpp>
+#include <dynasio/describe.hpp>
 #include <dynasio/detail/config.hpp>
+#include <dynasio/detail/described_wire.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -170,6 +172,26 @@ class batch_writer {
   /// then already buffered.
   DYNASIO_DECL boost::asio::awaitable<void> put_item(item item);
 
+  /**
+   * @brief Buffers a put of a struct described with `BOOST_DESCRIBE_STRUCT`: the item
+   * `to_item(value, options)` builds, with the same checks, errors and messages.
+   * @details When every public member is a std::string, an integer, a floating value, a
+   * number or a bool (or a std::optional of one), the request's JSON is written straight from
+   * the members and no item is built; a batch_error then hands back the item read from that
+   * JSON, equal to what to_item() returns. Other structs go through to_item(). `value` is read
+   * when the returned awaitable starts (`co_await` starts it at once), and not after.
+   */
+  template <detail::described T>
+  boost::asio::awaitable<void> put_item(const T& value) {
+    return put_described(detail::make_wire_source(value, false));
+  }
+
+  /// As put_item(const T&), with `options` as to_item() takes them.
+  template <detail::described T>
+  boost::asio::awaitable<void> put_item(const T& value, const item_options& options) {
+    return put_described(detail::make_wire_source(value, options.nullopt_as_null));
+  }
+
   /// Buffers a delete of `key`, which must hold exactly the key attributes; as put_item().
   DYNASIO_DECL boost::asio::awaitable<void> delete_item(key key);
 
@@ -186,6 +208,8 @@ class batch_writer {
   DYNASIO_DECL boost::asio::any_io_executor get_executor() const noexcept;
 
  private:
+  DYNASIO_DECL boost::asio::awaitable<void> put_described(detail::wire_source source);
+
   std::shared_ptr<detail::batch_writer_impl> impl_{};
 };
 

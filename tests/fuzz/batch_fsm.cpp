@@ -16,6 +16,7 @@
 // mattered fails the run. Another setup bit turns pacing on, as batch_options::pace is by
 // default.
 #include <dynasio/detail/batch_fsm.hpp>
+#include <dynasio/detail/protocol/json_writer.hpp>
 #include <dynasio/error.hpp>
 
 #include <cstddef>
@@ -53,6 +54,12 @@ struct bytes {
   std::uint8_t next() { return pos < size ? data[pos++] : 0; }
 };
 
+// The id a request was given: in its wire text, or in its item read back from the wire JSON.
+std::uint64_t id_of(const batch_entry& e) {
+  if (!e.item_in_wire) return std::stoull(e.wire);
+  return static_cast<std::uint64_t>(std::stoull(request_of(e).item.at("id").as_number().text()));
+}
+
 class harness {
  public:
   harness(batch_fsm_config cfg, bool writer_mode) : fsm_(cfg), overwrite_(cfg.overwrite), writer_mode_(writer_mode) {}
@@ -68,8 +75,17 @@ class harness {
     if (put) it["v"] = id;
     // The id rides along in the request so failures can be told apart (batch_fsm never reads it).
     it["id"] = id;
-    e.request = write_request{put ? write_request::kind::put : write_request::kind::del, it};
     e.wire = std::to_string(id);
+    if (put && id % 3 == 0) {
+      // A described struct's put: the item is only in the wire JSON, read back when it fails.
+      e.wire = "{\"PutRequest\":{\"Item\":";
+      write_item(e.wire, it);
+      e.wire += "}}";
+      e.request.op = write_request::kind::put;
+      e.item_in_wire = true;
+    } else {
+      e.request = write_request{put ? write_request::kind::put : write_request::kind::del, it};
+    }
     std::optional<std::uint64_t> buffered;
     for (std::uint64_t i = 0; i < id; ++i)
       if (requests_[i].key == key && requests_[i].st == state::buffered) buffered = i;
@@ -105,7 +121,7 @@ class harness {
       CHECK_OR_TRAP(!entries.empty() && entries.size() <= fsm_.config().flush_amount);
       std::vector<std::uint64_t> ids;
       for (const auto& e : entries) {
-        const std::uint64_t id = std::stoull(e.wire);
+        const std::uint64_t id = id_of(e);
         request_info& r = requests_.at(id);
         CHECK_OR_TRAP(r.st == state::buffered || r.st == state::sent);
         CHECK_OR_TRAP(busy_keys_.insert(r.key).second);  // no key in two calls, nor twice in one

@@ -33,8 +33,11 @@ using batch_clock = std::chrono::steady_clock;
 
 /// One put or delete as the batch writer holds it.
 struct batch_entry {
-  /// The request exactly as the user gave it (what a batch_error hands back).
+  /// The request exactly as the user gave it (what a batch_error hands back); a put of a
+  /// described struct written straight to `wire` holds no item (see item_in_wire).
   write_request request;
+  /// The put's item exists only as `wire`: request_of() reads it back from there.
+  bool item_in_wire = false;
   /// Its key, projected on the writer's key names.
   key_values key;
   /// key_hash of `key`, computed once by batch_fsm::add().
@@ -49,6 +52,12 @@ struct batch_entry {
   unsigned strikes = 0;
   /// When the call that carries it (or last carried it) left.
   batch_clock::time_point last_sent{};
+
+  /// The entry's request as the user gave it; a put whose item is only in `wire` is read back
+  /// from the JSON (the item to_item() builds: same names, types and values).
+  DYNASIO_DECL write_request request_of(const batch_entry& e);
+  /// As request_of(), moving the request out of `e`.
+  DYNASIO_DECL write_request take_request(batch_entry& e);
   /// When it was first sent (the retry budget counts from here).
   batch_clock::time_point first_sent{};
   /// Earliest time it may be re-sent.

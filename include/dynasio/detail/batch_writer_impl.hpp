@@ -9,6 +9,7 @@
 #include <dynasio/client.hpp>
 #include <dynasio/detail/batch_fsm.hpp>
 #include <dynasio/detail/call_fsm.hpp>
+#include <dynasio/detail/described_wire.hpp>
 #include <dynasio/detail/wait_list.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -57,6 +58,14 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
    */
   DYNASIO_DECL admission admit(write_request& req, write_report& r);
 
+  /**
+   * admit() for a put of a described struct: a wire_struct is written straight into the
+   * entry; anything else, or one that fails a check, or while the key names are unknown, is
+   * converted with `source.to_item` into `req` and goes the item's way (so errors and their
+   * messages are the item's).
+   */
+  DYNASIO_DECL admission admit_described(const wire_source& source, write_request& req, write_report& r);
+
   /// Finishes a submit whose admit() returned `a` (not done): learns the key names and admits
   /// `req`, and waits while the buffer is full.
   DYNASIO_DECL static boost::asio::awaitable<write_report> submit(std::shared_ptr<batch_writer_impl> self,
@@ -87,7 +96,12 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   // Waits for a change (a call completed, keys learned, an alarm); false when cancelled.
   boost::asio::awaitable<bool> wait_change();
 
+  // Closed, or earlier failures to report: fills `r` and returns true.
+  bool refuse(write_report& r);
   batch_entry make_entry(write_request req);
+  // Writes a wire_struct's put into `e`; false when the item's way must decide.
+  bool make_wire_entry(const wire_source& source, batch_entry& e);
+  void add_entry(batch_entry e, write_report& r);
   void make_body(std::string& body, const std::vector<batch_entry>& entries) const;
   std::vector<bool> unprocessed_flags(const boost::json::object& reply, const std::vector<batch_entry>& entries) const;
   void complete(std::uint64_t id, call_outcome& call, std::chrono::microseconds latency);

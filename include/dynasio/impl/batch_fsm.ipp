@@ -6,15 +6,30 @@
 #define DYNASIO_IMPL_BATCH_FSM_IPP
 
 #include <dynasio/detail/batch_fsm.hpp>
+#include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/detail/retry_policy.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
+
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <cerrno>
 #include <stdexcept>
 
 namespace dynasio::detail {
+
+DYNASIO_DECL write_request request_of(const batch_entry& e) {
+  if (!e.item_in_wire) return e.request;
+  // The writer's own JSON, `{"PutRequest":{"Item":{...}}}`: it parses.
+  const boost::json::value v = boost::json::parse(e.wire);
+  return write_request{write_request::kind::put, read_item(v.at("PutRequest").at("Item").as_object())};
+}
+
+DYNASIO_DECL write_request take_request(batch_entry& e) {
+  if (e.item_in_wire) return request_of(e);
+  return std::move(e.request);
+}
 
 // BatchWriteItem puts and deletes whole items, so sending a request again is always safe:
 // beyond is_retryable(), any transport failure (a connection dropped before the reply, under
@@ -180,7 +195,7 @@ DYNASIO_DECL std::chrono::milliseconds batch_fsm::max_backoff(unsigned attempts)
 
 DYNASIO_DECL void batch_fsm::fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out) {
   unmark_busy(key_ref(e));
-  failed_.emplace_back(e.seq, failed_request{std::move(e.request), code, std::move(message)});
+  failed_.emplace_back(e.seq, failed_request{take_request(e), code, std::move(message)});
   ++out.failed;
 }
 
@@ -333,7 +348,7 @@ DYNASIO_DECL std::vector<write_request> batch_fsm::remaining() const {
   std::sort(all.begin(), all.end(), [](const batch_entry* a, const batch_entry* b) { return a->seq < b->seq; });
   std::vector<write_request> out;
   out.reserve(all.size());
-  for (const auto* e : all) out.push_back(e->request);
+  for (const auto* e : all) out.push_back(request_of(*e));
   return out;
 }
 

@@ -289,22 +289,67 @@ DYNASIO_DECL boost::asio::awaitable<error_info> batch_writer_impl::learn_keys() 
   co_return error_info{};
 }
 
-DYNASIO_DECL admission batch_writer_impl::admit(write_request& req, write_report& r) {
+DYNASIO_DECL bool batch_writer_impl::refuse(write_report& r) {
   if (fsm_.closed()) {
     r.error.code = make_error_code(errc::closed);
     r.error.diag.message = "batch_writer: writing to table '" + table_ + "' after close()";
-    return admission::done;
+    return true;
   }
   // Failures of earlier calls surface first; this request is then not taken.
   if (fsm_.failed_size() != 0) {
     r.failed = fsm_.take_failed();
-    return admission::done;
+    return true;
   }
-  if (!keys_known_) return admission::learn_keys;
-  if (fsm_.add(make_entry(std::move(req)))) ++stats_.superseded;
+  return false;
+}
+
+DYNASIO_DECL void batch_writer_impl::add_entry(batch_entry e, write_report& r) {
+  if (fsm_.add(std::move(e))) ++stats_.superseded;
   r.buffered = true;
   if (fsm_.may_send_after_add()) pump();
+}
+
+DYNASIO_DECL admission batch_writer_impl::admit(write_request& req, write_report& r) {
+  if (refuse(r)) return admission::done;
+  if (!keys_known_) return admission::learn_keys;
+  add_entry(make_entry(std::move(req)), r);
   return fsm_.must_wait() ? admission::wait : admission::done;
+}
+
+DYNASIO_DECL bool batch_writer_impl::make_wire_entry(const wire_source& source, batch_entry& e) {
+  static constexpr std::string_view prefix = "{\"PutRequest\":{\"Item\":";
+  e.key.resize(key_names_.size());
+  try {
+    for (std::size_t i = 0; i < key_names_.size(); ++i) {
+      if (!source.member(source.value, key_names_[i], source.nullopt_as_null, e.key[i])) return false;
+      validate_key_value(key_names_[i], e.key[i], i == 0 ? key_role::partition : key_role::sort);
+    }
+    e.wire.assign(prefix);
+    source.write(source.value, source.nullopt_as_null, e.wire);
+  } catch (const error&) {
+    return false;
+  }
+  // One level of members with names: only the size is left, and JSON text is never shorter
+  // than the stored size (value_size()), so text within the limit is an item within it.
+  if (e.wire.size() - prefix.size() > max_item_size) return false;
+  e.wire += "}}";
+  e.request.op = write_request::kind::put;
+  e.item_in_wire = true;
+  return true;
+}
+
+DYNASIO_DECL admission batch_writer_impl::admit_described(const wire_source& source, write_request& req,
+                                                          write_report& r) {
+  if (refuse(r)) return admission::done;
+  if (keys_known_ && source.write != nullptr) {
+    batch_entry e = fsm_.blank_entry();
+    if (make_wire_entry(source, e)) {
+      add_entry(std::move(e), r);
+      return fsm_.must_wait() ? admission::wait : admission::done;
+    }
+  }
+  req = write_request{write_request::kind::put, source.to_item(source.value, source.nullopt_as_null)};
+  return admit(req, r);
 }
 
 DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::submit(std::shared_ptr<batch_writer_impl> self,
@@ -482,6 +527,16 @@ inline boost::asio::awaitable<void> submit_or_throw(std::shared_ptr<batch_writer
   self->throw_report(r);
 }
 
+// As submit_or_throw(), for a described struct (read here, before anything suspends).
+inline boost::asio::awaitable<void> submit_described_or_throw(std::shared_ptr<batch_writer_impl> self,
+                                                              wire_source source) {
+  write_report r;
+  write_request req;
+  if (const admission a = self->admit_described(source, req, r); a != admission::done)
+    r = co_await batch_writer_impl::submit(self, std::move(req), a);
+  self->throw_report(r);
+}
+
 inline boost::asio::awaitable<void> drain_or_throw(std::shared_ptr<batch_writer_impl> self, bool close) {
   write_report r = co_await batch_writer_impl::drain(self, close);
   self->throw_report(r);
@@ -491,6 +546,11 @@ inline boost::asio::awaitable<void> drain_or_throw(std::shared_ptr<batch_writer_
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer::put_item(item item) {
   if (!impl_) return detail::moved_from_writer();
   return detail::submit_or_throw(impl_, write_request{write_request::kind::put, std::move(item)});
+}
+
+DYNASIO_DECL boost::asio::awaitable<void> batch_writer::put_described(detail::wire_source source) {
+  if (!impl_) return detail::moved_from_writer();
+  return detail::submit_described_or_throw(impl_, source);
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> batch_writer::delete_item(key key) {

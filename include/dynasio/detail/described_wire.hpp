@@ -1,0 +1,172 @@
+//
+// dynasio: DynamoDB for Boost.Asio coroutines.
+//
+
+#ifndef DYNASIO_DETAIL_DESCRIBED_WIRE_HPP
+#define DYNASIO_DETAIL_DESCRIBED_WIRE_HPP
+
+#include <dynasio/attribute_value.hpp>
+#include <dynasio/detail/describe_convert.hpp>
+#include <dynasio/detail/protocol/wire_writer.hpp>
+
+#include <boost/describe/members.hpp>
+#include <boost/mp11/algorithm.hpp>
+
+#include <charconv>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace dynasio::detail {
+
+// A described struct whose public members are all strings, numbers and booleans (or
+// std::optional of them) is written to wire JSON straight from its members, with the mapping
+// of to_item(): std::string -> S, integers, floating values and number -> N, bool -> BOOL, an
+// empty optional left out (or NULL). Such an item is one level deep and its names are the
+// members' names, so only UTF-8 and the size remain to check: the writer checks UTF-8, and the
+// JSON text of an item is never shorter than its stored size (item_limits.hpp), so text within
+// max_item_size is an item within it. Any other struct goes through to_item().
+
+template <class M>
+concept wire_scalar = std::is_same_v<M, std::string> || std::is_same_v<M, number> || number_integer<M> ||
+                      std::is_floating_point_v<M> || std::is_same_v<M, bool>;
+
+template <class M>
+struct is_wire_member : std::bool_constant<wire_scalar<M>> {};
+template <class M>
+struct is_wire_member<std::optional<M>> : std::bool_constant<wire_scalar<M>> {};
+
+template <class P>
+struct member_pointee;
+template <class M, class C>
+struct member_pointee<M C::*> {
+  using type = M;
+};
+
+template <class D>
+using wire_member_descriptor = is_wire_member<typename member_pointee<std::remove_cv_t<decltype(D::pointer)>>::type>;
+
+template <class T>
+using public_members = boost::describe::describe_members<T, boost::describe::mod_public>;
+
+template <class T>
+concept wire_struct = described<T> && boost::mp11::mp_all_of<public_members<T>, wire_member_descriptor>::value;
+
+template <class M>
+void write_wire_scalar(wire_writer& w, const M& v) {
+  if constexpr (std::is_same_v<M, std::string>) {
+    w.lit("{\"S\":");
+    w.string(v);
+    w.ch('}');
+  } else if constexpr (std::is_same_v<M, number>) {
+    w.lit("{\"N\":");
+    w.num(v);
+    w.ch('}');
+  } else if constexpr (number_integer<M>) {
+    // The text number(v) holds.
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    w.lit("{\"N\":\"");
+    w.raw(buf, static_cast<std::size_t>(r.ptr - buf));
+    w.lit("\"}");
+  } else if constexpr (std::is_floating_point_v<M>) {
+    w.lit("{\"N\":");
+    w.num(number(v));  // throws for NaN, infinities and out-of-range values
+    w.ch('}');
+  } else {
+    if (v) w.lit("{\"BOOL\":true}");
+    else w.lit("{\"BOOL\":false}");
+  }
+}
+
+template <wire_struct T>
+void write_wire_members(std::string& out, const T& value, bool nullopt_as_null) {
+  wire_writer w(out);
+  w.ch('{');
+  bool first = true;
+  boost::mp11::mp_for_each<public_members<T>>([&](auto d) {
+    const auto& m = value.*d.pointer;
+    using M = std::remove_cvref_t<decltype(m)>;
+    if constexpr (is_optional<M>::value) {
+      if (!m && !nullopt_as_null) return;
+    }
+    if (!first) w.ch(',');
+    first = false;
+    w.string(d.name);
+    w.ch(':');
+    if constexpr (is_optional<M>::value) {
+      if (m) write_wire_scalar(w, *m);
+      else w.lit("{\"NULL\":true}");
+    } else {
+      write_wire_scalar(w, m);
+    }
+  });
+  w.ch('}');
+}
+
+// Appends `{"member":{...},...}` in declaration order. Throws errc::invalid_argument for a
+// string that is not UTF-8 or a floating value DynamoDB refuses, leaving `out` as it was (the
+// caller then takes the to_item() path, whose messages name the attribute).
+template <wire_struct T>
+void write_wire_struct(std::string& out, const T& value, bool nullopt_as_null) {
+  const std::size_t size = out.size();
+  try {
+    write_wire_members(out, value, nullopt_as_null);
+  } catch (...) {
+    out.resize(size);
+    throw;
+  }
+}
+
+// The value of member `name` as to_item() maps it; false when no member has that name or the
+// member is an empty optional (with nullopt_as_null, a NULL: a key the caller refuses).
+template <wire_struct T>
+bool wire_struct_member(const T& value, std::string_view name, bool nullopt_as_null, attribute_value& out) {
+  bool found = false;
+  boost::mp11::mp_for_each<public_members<T>>([&](auto d) {
+    if (found || name != d.name) return;
+    const auto& m = value.*d.pointer;
+    using M = std::remove_cvref_t<decltype(m)>;
+    if constexpr (is_optional<M>::value) {
+      if (m) out = attribute_value(*m), found = true;
+      else if (nullopt_as_null) out = attribute_value(nullptr), found = true;
+    } else {
+      out = attribute_value(m);
+      found = true;
+    }
+  });
+  return found;
+}
+
+// A described struct seen through plain function pointers, so that the compiled batch writer
+// can write it without being a template. `value` is borrowed.
+struct wire_source {
+  const void* value = nullptr;
+  bool nullopt_as_null = false;
+  // Appends the item's JSON to `out` (as write_wire_struct()); null for a struct that is not a
+  // wire_struct, which only converts.
+  void (*write)(const void* value, bool nullopt_as_null, std::string& out) = nullptr;
+  // As wire_struct_member().
+  bool (*member)(const void* value, std::string_view name, bool nullopt_as_null, attribute_value& out) = nullptr;
+  // to_item(): the item a batch_error hands back, and the path for everything else.
+  item (*to_item)(const void* value, bool nullopt_as_null) = nullptr;
+};
+
+template <described T>
+wire_source make_wire_source(const T& value, bool nullopt_as_null) {
+  wire_source s;
+  s.value = &value;
+  s.nullopt_as_null = nullopt_as_null;
+  s.to_item = [](const void* v, bool n) { return struct_to_item(*static_cast<const T*>(v), n); };
+  if constexpr (wire_struct<T>) {
+    s.write = [](const void* v, bool n, std::string& out) { write_wire_struct(out, *static_cast<const T*>(v), n); };
+    s.member = [](const void* v, std::string_view name, bool n, attribute_value& out) {
+      return wire_struct_member(*static_cast<const T*>(v), name, n, out);
+    };
+  }
+  return s;
+}
+
+}  // namespace dynasio::detail
+
+#endif
