@@ -178,8 +178,11 @@ class batch_writer {
    * @details When every public member is a std::string, an integer, a floating value, a
    * number or a bool (or a std::optional of one), the request's JSON is written straight from
    * the members and no item is built; a batch_error then hands back the item read from that
-   * JSON, equal to what to_item() returns. Other structs go through to_item(). `value` is read
-   * when the returned awaitable starts (`co_await` starts it at once), and not after.
+   * JSON, equal to what to_item() returns. Other structs go through to_item().
+   * @par Lifetime
+   * Unlike put_item(item), which takes its item by value, this borrows `value`: it is read when
+   * the returned awaitable starts, and not after. `co_await w.put_item(row)` starts it at
+   * once; an awaitable kept for later, or handed to `co_spawn`, must not outlive `value`.
    */
   template <detail::described T>
   boost::asio::awaitable<void> put_item(const T& value) {

@@ -73,7 +73,7 @@ class number {
   /// Any integer, 64-bit extremes included.
   template <detail::number_integer T>
   number(T value) {  // NOLINT(google-explicit-constructor)
-    char buf[24];
+    char buf[48];    // a 128-bit integer too
     auto res = std::to_chars(buf, buf + sizeof buf, value);
     text_.assign(buf, res.ptr);
   }

@@ -52,12 +52,6 @@ struct batch_entry {
   unsigned strikes = 0;
   /// When the call that carries it (or last carried it) left.
   batch_clock::time_point last_sent{};
-
-  /// The entry's request as the user gave it; a put whose item is only in `wire` is read back
-  /// from the JSON (the item to_item() builds: same names, types and values).
-  DYNASIO_DECL write_request request_of(const batch_entry& e);
-  /// As request_of(), moving the request out of `e`.
-  DYNASIO_DECL write_request take_request(batch_entry& e);
   /// When it was first sent (the retry budget counts from here).
   batch_clock::time_point first_sent{};
   /// Earliest time it may be re-sent.
@@ -67,6 +61,12 @@ struct batch_entry {
   /// The message that came with last_code.
   std::string last_message;
 };
+
+/// The entry's request as the user gave it; a put whose item is only in `wire` is read back
+/// from the JSON (the item to_item() builds: same names, types and values).
+DYNASIO_DECL write_request request_of(const batch_entry& e);
+/// As request_of(), moving the request out of `e`.
+DYNASIO_DECL write_request take_request(batch_entry& e);
 
 // An entry is moved from list to call to list while its key is busy, never copied: vectors of
 // entries then move their elements instead of copying them, and batch_fsm's key views stay valid.

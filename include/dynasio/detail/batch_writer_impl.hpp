@@ -101,7 +101,7 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   batch_entry make_entry(write_request req);
   // Writes a wire_struct's put into `e`; false when the item's way must decide.
   bool make_wire_entry(const wire_source& source, batch_entry& e);
-  void add_entry(batch_entry e, write_report& r);
+  void add_entry(batch_entry&& e, write_report& r);
   void make_body(std::string& body, const std::vector<batch_entry>& entries) const;
   std::vector<bool> unprocessed_flags(const boost::json::object& reply, const std::vector<batch_entry>& entries) const;
   void complete(std::uint64_t id, call_outcome& call, std::chrono::microseconds latency);

@@ -13,6 +13,7 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include <charconv>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -29,7 +30,7 @@ namespace dynasio::detail {
 
 template <class M>
 concept wire_scalar = std::is_same_v<M, std::string> || std::is_same_v<M, number> || number_integer<M> ||
-                      std::is_floating_point_v<M> || std::is_same_v<M, bool>;
+    std::is_floating_point_v<M> || std::is_same_v<M, bool>;
 
 template <class M>
 struct is_wire_member : std::bool_constant<wire_scalar<M>> {};
@@ -40,7 +41,7 @@ template <class P>
 struct member_pointee;
 template <class M, class C>
 struct member_pointee<M C::*> {
-  using type = M;
+  using type = std::remove_cv_t<M>;
 };
 
 template <class D>
@@ -63,8 +64,8 @@ void write_wire_scalar(wire_writer& w, const M& v) {
     w.num(v);
     w.ch('}');
   } else if constexpr (number_integer<M>) {
-    // The text number(v) holds.
-    char buf[24];
+    // The text number(v) holds (48: room for a 128-bit integer too).
+    char buf[48];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     w.lit("{\"N\":\"");
     w.raw(buf, static_cast<std::size_t>(r.ptr - buf));
@@ -92,8 +93,11 @@ void write_wire_members(std::string& out, const T& value, bool nullopt_as_null) 
     }
     if (!first) w.ch(',');
     first = false;
-    w.string(d.name);
-    w.ch(':');
+    // A C++ identifier: nothing to escape, and valid UTF-8.
+    constexpr std::size_t name_size = std::char_traits<char>::length(decltype(d)::name);
+    w.ch('"');
+    w.raw(d.name, name_size);
+    w.lit("\":");
     if constexpr (is_optional<M>::value) {
       if (m) write_wire_scalar(w, *m);
       else w.lit("{\"NULL\":true}");

@@ -303,7 +303,7 @@ DYNASIO_DECL bool batch_writer_impl::refuse(write_report& r) {
   return false;
 }
 
-DYNASIO_DECL void batch_writer_impl::add_entry(batch_entry e, write_report& r) {
+DYNASIO_DECL void batch_writer_impl::add_entry(batch_entry&& e, write_report& r) {
   if (fsm_.add(std::move(e))) ++stats_.superseded;
   r.buffered = true;
   if (fsm_.may_send_after_add()) pump();
