@@ -8,6 +8,7 @@
 #include "run_coro.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/describe/class.hpp>
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -19,6 +20,17 @@
 
 using namespace dynasio;
 namespace asio = boost::asio;
+
+namespace catalog {
+// A row the batch writer writes straight from its members (put_item(const T&)).
+struct row {
+  std::string id;
+  std::optional<long> n;
+  std::string v;
+  double d = 0;
+};
+BOOST_DESCRIBE_STRUCT(row, (), (id, n, v, d))
+}  // namespace catalog
 
 namespace {
 
@@ -100,6 +112,23 @@ action batch(batch_options o, item it, bool remove = false) {
     else co_await w.put_item(it);
     co_await w.close();
   };
+}
+// As batch(), with a described struct.
+action batch_row(batch_options o, catalog::row r) {
+  return [o, r](fixture& fx) -> asio::awaitable<void> {
+    table t = fx.db.table("orders");
+    dynasio::batch_writer w = t.batch_writer(o);
+    co_await w.put_item(r);
+    co_await w.close();
+  };
+}
+catalog::row struct_row(std::string id, std::optional<long> n, std::string v, double d) {
+  catalog::row r;
+  r.id = std::move(id);
+  r.n = n;
+  r.v = std::move(v);
+  r.d = d;
+  return r;
 }
 action sink_write(item row, int diff = +1) {
   return [row, diff](fixture& fx) -> asio::awaitable<void> { co_await fx.mirror->write(row, diff); };
@@ -463,6 +492,23 @@ const std::vector<bad_input> catalog = {
      arg,
      {"batch_writer.delete_item: attribute \"id\"", "not valid UTF-8 at byte 1"},
      batch(keyed({"id", "n"}), {{"id", "x\xed\xa0\x80"}, {"n", 1}}, true)},
+    // Described structs through the batch writer: the item path's checks and messages.
+    {"invalid UTF-8 in a struct member, through the batch writer",
+     arg,
+     {"batch_writer.put_item: attribute \"v\"", "\"ab\\xff\"", "not valid UTF-8 at byte 2"},
+     batch_row(keyed({"id", "n"}), struct_row("a", 1, bad_utf8, 0))},
+    {"struct put whose sort key member is empty",
+     arg,
+     {"batch_writer.put_item: the item has no key attribute 'n'"},
+     batch_row(keyed({"id", "n"}), struct_row("a", std::nullopt, "v", 0))},
+    {"struct put with an empty partition key",
+     arg,
+     {"cannot contain an empty string value", "Key: id"},
+     batch_row(keyed({"id", "n"}), struct_row("", 1, "v", 0))},
+    {"struct put with a NaN member",
+     num,
+     {"cannot be converted to a numeric value: NaN"},
+     batch_row(keyed({"id", "n"}), struct_row("a", 1, "v", std::nan("")))},
     // Sink keys.
     {"sink key BOOL", arg, {"partition key column 'id'", "not BOOL"}, sink_write({{"id", true}, {"n", 1}})},
     {"sink key NULL", arg, {"partition key column 'id'", "not NULL"}, sink_write({{"id", nullptr}, {"n", 1}}, -1)},
