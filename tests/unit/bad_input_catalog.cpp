@@ -21,7 +21,7 @@
 using namespace dynasio;
 namespace asio = boost::asio;
 
-namespace catalog {
+namespace struct_rows {
 // A row the batch writer writes straight from its members (put_item(const T&)).
 struct row {
   std::string id;
@@ -30,7 +30,7 @@ struct row {
   double d = 0;
 };
 BOOST_DESCRIBE_STRUCT(row, (), (id, n, v, d))
-}  // namespace catalog
+}  // namespace struct_rows
 
 namespace {
 
@@ -114,7 +114,7 @@ action batch(batch_options o, item it, bool remove = false) {
   };
 }
 // As batch(), with a described struct.
-action batch_row(batch_options o, catalog::row r) {
+action batch_row(batch_options o, struct_rows::row r) {
   return [o, r](fixture& fx) -> asio::awaitable<void> {
     table t = fx.db.table("orders");
     dynasio::batch_writer w = t.batch_writer(o);
@@ -122,8 +122,8 @@ action batch_row(batch_options o, catalog::row r) {
     co_await w.close();
   };
 }
-catalog::row struct_row(std::string id, std::optional<long> n, std::string v, double d) {
-  catalog::row r;
+struct_rows::row struct_row(std::string id, std::optional<long> n, std::string v, double d) {
+  struct_rows::row r;
   r.id = std::move(id);
   r.n = n;
   r.v = std::move(v);
