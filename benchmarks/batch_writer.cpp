@@ -2,7 +2,9 @@
 // bench_batch_endpoint), then close(). Items are {pk: S, n: N, s: S (100 characters)}.
 //   bench_batch_writer ENDPOINT_URL ITEMS MAX_IN_FLIGHT [standard|adaptive]
 // FLUSH_AMOUNT in the environment sets the requests per call (default 25). ROWS=struct puts
-// the same rows as a described struct (put_item(const T&), written without an item).
+// the same rows as a described struct (put_item(const T&), written without an item), built
+// afresh for each put; ROWS=struct-reused fills one struct again for each put, as a loader
+// reading rows into the same object does (the payload is then not copied).
 // Prints one line: items, seconds, items/s, CPU microseconds per item (user + system, from
 // getrusage) and peak RSS in KiB, as key=value pairs for compare.sh.
 
@@ -34,7 +36,7 @@ BOOST_DESCRIBE_STRUCT(row, (), (pk, n, s))
 namespace {
 
 asio::awaitable<void> write_all(dynasio::client db, std::size_t items, std::size_t max_in_flight,
-                                std::size_t flush_amount, bool structs) {
+                                std::size_t flush_amount, bool structs, bool reuse) {
   dynasio::batch_options opts;
   opts.key_names = {"pk"};
   opts.max_in_flight = max_in_flight;
@@ -42,7 +44,14 @@ asio::awaitable<void> write_all(dynasio::client db, std::size_t items, std::size
   dynasio::batch_writer w(db, "bench", opts);
   const std::string payload(100, 'x');
   // Built afresh for each put, as the item is below: the payload is copied each time.
-  for (std::size_t i = 0; structs && i < items; ++i) {
+  bench_rows::row reused;
+  reused.s = payload;
+  for (std::size_t i = 0; structs && reuse && i < items; ++i) {
+    reused.pk = "item-" + std::to_string(i);
+    reused.n = i;
+    co_await w.put_item(reused);
+  }
+  for (std::size_t i = 0; structs && !reuse && i < items; ++i) {
     bench_rows::row row;
     row.pk = "item-" + std::to_string(i);
     row.n = i;
@@ -77,10 +86,12 @@ int main(int argc, char** argv) {
     const char* flush = std::getenv("FLUSH_AMOUNT");
     const std::size_t flush_amount = flush != nullptr ? std::stoul(flush) : 25;
     const char* rows = std::getenv("ROWS");
-    const bool structs = rows != nullptr && std::string(rows) == "struct";
+    const std::string rows_kind = rows != nullptr ? rows : "";
+    const bool structs = rows_kind == "struct" || rows_kind == "struct-reused";
+    const bool reuse = rows_kind == "struct-reused";
 
     const bench::measured m = bench::run_measured(
-        cfg, [&](dynasio::client db) { return write_all(db, items, max_in_flight, flush_amount, structs); });
+        cfg, [&](dynasio::client db) { return write_all(db, items, max_in_flight, flush_amount, structs, reuse); });
     const double secs = m.seconds;
     const double cpu = m.cpu_seconds;
     std::printf("items=%zu seconds=%.3f items_per_s=%.0f cpu_us_per_item=%.2f peak_rss_kib=%ld\n", items, secs,
