@@ -251,8 +251,8 @@ TEST_CASE("batch_fsm: keys compare by value, numbers numerically") {
   batch_entry one_point_zero;
   one_point_zero.key = key_values{attribute_value(number("1.0"))};
   one_point_zero.wire = "1.0";
-  fsm.add(one);
-  CHECK(fsm.add(one_point_zero));
+  fsm.add(std::move(one));
+  CHECK(fsm.add(std::move(one_point_zero)));
   CHECK(fsm.pending_size() == 1);
 }
 

@@ -8,6 +8,7 @@
 #include <dynasio/attribute_value.hpp>
 #include <dynasio/batch_error.hpp>
 #include <dynasio/detail/batch_pacer.hpp>
+#include <dynasio/detail/busy_keys.hpp>
 #include <dynasio/detail/config.hpp>
 #include <dynasio/detail/key_hash.hpp>
 #include <dynasio/detail/retry_policy.hpp>
@@ -24,7 +25,6 @@
 #include <system_error>
 #include <type_traits>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace dynasio::detail {
@@ -82,6 +82,7 @@ struct key_ref {
   std::size_t size = 0;
   std::size_t hash = 0;
 
+  key_ref() = default;
   explicit key_ref(const batch_entry& e) noexcept : data(e.key.data()), size(e.key.size()), hash(e.key_hash) {}
 
   friend bool operator==(const key_ref& a, const key_ref& b) {
@@ -171,7 +172,7 @@ class batch_fsm {
   DYNASIO_DECL explicit batch_fsm(batch_fsm_config cfg);
 
   /// Buffers `e` (its seq is assigned here). Returns true when it replaced a buffered request.
-  DYNASIO_DECL bool add(batch_entry e);
+  DYNASIO_DECL bool add(batch_entry&& e);
 
   /// An empty entry to fill for add(): one that was written, with the memory of its key and
   /// wire text kept (the key's values stay, to be assigned over), else a new one.
@@ -265,8 +266,6 @@ class batch_fsm {
   bool sendable(batch_clock::time_point now) const;
   void fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out);
   std::vector<batch_entry> take_in_flight(std::uint64_t id);
-  void mark_busy(const key_ref& key);
-  void unmark_busy(const key_ref& key) noexcept;
   void recycle(std::vector<batch_entry>& entries) noexcept;
 
   batch_fsm_config cfg_;
@@ -279,18 +278,17 @@ class batch_fsm {
   std::list<std::vector<batch_entry>> splits_;
   std::map<std::uint64_t, std::vector<batch_entry>> in_flight_;
   // Keys with a request in a call, waiting for a re-send or in a split half, viewing that request.
-  std::unordered_set<key_ref, key_ref_hash> busy_;
+  busy_keys<key_ref> busy_;
   std::vector<std::pair<std::uint64_t, failed_request>> failed_;
   // Emptied call vectors kept for the next calls: one allocation per call of 25 entries is large
   // enough to make malloc consolidate its free lists, which slows every small allocation after it.
   std::vector<std::vector<batch_entry>> spare_;
   static constexpr std::size_t max_spare = 16;
-  // List nodes and busy_ nodes of requests that left them, reused by the next requests (up to
-  // max_spare_nodes each): without them every request costs two allocations that outlive a
-  // call, the pattern malloc's per-thread caches serve worst. A spare list node holds a
-  // moved-from entry, which owns no memory.
+  // List nodes of requests that left pending_, reused by the next requests (up to
+  // max_spare_nodes): without them every request costs an allocation that outlives a call, the
+  // pattern malloc's per-thread caches serve worst. A spare list node holds a moved-from entry,
+  // which owns no memory.
   std::list<batch_entry> spare_nodes_;
-  std::vector<std::unordered_set<key_ref, key_ref_hash>::node_type> spare_busy_;
   static constexpr std::size_t max_spare_nodes = 256;
   // Key and wire storage of written entries, handed out by blank_entry(): without them every
   // request costs two more allocations (its key vector and its wire text). At most

@@ -42,7 +42,6 @@ inline bool batch_retryable(std::error_code ec) {
 
 DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), jitter_(cfg.seed), pacer_(cfg.flush_amount) {
   spare_.reserve(max_spare);
-  spare_busy_.reserve(max_spare_nodes);
   spare_entries_.reserve(max_spare_nodes);
 }
 
@@ -56,24 +55,7 @@ DYNASIO_DECL batch_entry batch_fsm::blank_entry() noexcept {
   return e;
 }
 
-DYNASIO_DECL void batch_fsm::mark_busy(const key_ref& key) {
-  if (spare_busy_.empty()) {
-    busy_.insert(key);
-    return;
-  }
-  auto node = std::move(spare_busy_.back());
-  spare_busy_.pop_back();
-  node.value() = key;
-  busy_.insert(std::move(node));
-}
-
-DYNASIO_DECL void batch_fsm::unmark_busy(const key_ref& key) noexcept {
-  auto node = busy_.extract(key);
-  // spare_busy_ was reserved for max_spare_nodes: this push_back never allocates.
-  if (!node.empty() && spare_busy_.size() < max_spare_nodes) spare_busy_.push_back(std::move(node));
-}
-
-DYNASIO_DECL bool batch_fsm::add(batch_entry e) {
+DYNASIO_DECL bool batch_fsm::add(batch_entry&& e) {
   e.seq = next_seq_++;
   e.key_hash = key_hash{}(e.key);
   bool replaced = false;
@@ -144,7 +126,7 @@ DYNASIO_DECL std::uint64_t batch_fsm::next_batch(batch_clock::time_point now, bo
         it->first_sent = now;
         take(*it);
         // The view follows the entry's key into `out` (a moved vector keeps its elements).
-        mark_busy(key);
+        busy_.insert(key);
         const auto taken = it++;
         if (spare_nodes_.size() < max_spare_nodes) spare_nodes_.splice(spare_nodes_.begin(), pending_, taken);
         else pending_.erase(taken);
@@ -194,7 +176,7 @@ DYNASIO_DECL std::chrono::milliseconds batch_fsm::max_backoff(unsigned attempts)
 }
 
 DYNASIO_DECL void batch_fsm::fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out) {
-  unmark_busy(key_ref(e));
+  busy_.erase(key_ref(e));
   failed_.emplace_back(e.seq, failed_request{take_request(e), code, std::move(message)});
   ++out.failed;
 }
@@ -245,7 +227,7 @@ DYNASIO_DECL batch_outcome batch_fsm::on_reply(std::uint64_t id, const std::vect
       e.last_message = "returned in UnprocessedItems";
       requeue(std::move(e), now, out, kind);
     } else {
-      unmark_busy(key_ref(e));
+      busy_.erase(key_ref(e));
       ++out.written;
     }
   }
