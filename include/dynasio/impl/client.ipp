@@ -132,7 +132,7 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
   // The keys of this attempt: the cache's (shared, so a rotation cannot free them mid-request).
   std::shared_ptr<const credentials> keys;
   connection_lease lease{pool_, nullptr};
-  http_response res;
+  http_reply res;
   reply_view reply;
   call_event ev;
   std::string fetch_message;
@@ -182,15 +182,13 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
         lease.reusable = !ev.ec;
         lease.release();
         if (!ev.ec) {
-          reply.status = res.result_int();
+          reply.status = res.status();
           reply.reason = res.reason();
-          auto id = res.find("x-amzn-RequestId");
-          reply.request_id = id != res.end() ? std::string_view(id->value()) : std::string_view{};
-          auto crc = res.find("x-amz-crc32");
-          reply.has_crc32 = crc != res.end();
-          reply.crc32 = reply.has_crc32 ? std::string_view(crc->value()) : std::string_view{};
-          auto date = res.find(boost::beast::http::field::date);
-          reply.date = date != res.end() ? std::string_view(date->value()) : std::string_view{};
+          reply.request_id = res.field("x-amzn-RequestId").value_or(std::string_view{});
+          const auto crc = res.field("x-amz-crc32");
+          reply.has_crc32 = crc.has_value();
+          reply.crc32 = crc.value_or(std::string_view{});
+          reply.date = res.field("Date").value_or(std::string_view{});
           reply.body = res.body();
           ev.reply = &reply;
           ev.received_at = std::chrono::system_clock::now();

@@ -15,16 +15,65 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace dynasio::detail {
 
-using http_response = boost::beast::http::response<boost::beast::http::string_body>;
+/**
+ * A reply as http_conn reads it: the status line, the header fields as they came, and the
+ * body. The fields' text and the body are kept in buffers that an exchange clears without
+ * freeing, so a connection's replies allocate only when one outgrows the ones before it (a
+ * Beast message allocated each field and built a search tree of them for every reply).
+ */
+class http_reply {
+ public:
+  struct field_view {
+    std::string_view name;
+    std::string_view value;
+  };
+
+  unsigned status() const noexcept { return status_; }
+  std::string_view reason() const noexcept { return reason_; }
+  /// The value of the first field named `name` (ASCII case-insensitive); nullopt when absent.
+  DYNASIO_DECL std::optional<std::string_view> field(std::string_view name) const noexcept;
+  std::size_t field_count() const noexcept { return fields_.size(); }
+  /// Field `i`, in the order received.
+  field_view field_at(std::size_t i) const noexcept {
+    const field_span& f = fields_[i];
+    return {std::string_view(text_).substr(f.at, f.name_size),
+            std::string_view(text_).substr(f.at + f.name_size, f.value_size)};
+  }
+  const std::string& body() const noexcept { return body_; }
+  std::string& body() noexcept { return body_; }
+
+ private:
+  friend class http_reply_parser;
+  struct field_span {
+    std::size_t at;
+    std::size_t name_size;
+    std::size_t value_size;
+  };
+  void clear() noexcept {
+    status_ = 0;
+    reason_.clear();
+    text_.clear();
+    fields_.clear();
+    body_.clear();
+  }
+
+  unsigned status_ = 0;
+  std::string reason_;
+  // Every field's name then value, back to back; fields_ says where each starts.
+  std::string text_;
+  std::vector<field_span> fields_;
+  std::string body_;
+};
 
 /// The deadlines and checks of a new connection (from client_config).
 struct connect_options {
@@ -50,10 +99,11 @@ class http_conn {
                                                                          const connect_options& opts);
 
   /// Writes a request, `head` (request line and header fields, up to and including the empty
-  /// line) then `body`, and reads the whole reply into `res`, within `timeout`.
+  /// line) then `body`, and reads the whole reply into `reply` (cleared first), within
+  /// `timeout`.
   DYNASIO_DECL boost::asio::awaitable<boost::system::error_code> exchange(std::string_view head, std::string_view body,
                                                                           std::chrono::milliseconds timeout,
-                                                                          http_response& res);
+                                                                          http_reply& reply);
 
   /// True when the last reply allows sending another request on this connection.
   bool keep_alive() const noexcept { return keep_alive_; }

@@ -43,7 +43,7 @@ DYNASIO_DECL boost::asio::awaitable<fetch_response> http_fetch(const fetch_reque
   head += "Content-Length: " + std::to_string(req.body.size()) + "\r\nConnection: close\r\n\r\n";
   auto ex = co_await boost::asio::this_coro::executor;
   http_conn conn(ex, ssl_ctx, ep.tls);
-  http_response res;
+  http_reply res;
   boost::system::error_code ec = co_await conn.connect(ep, opts);
   if (!ec) ec = co_await conn.exchange(head, req.body, req.timeout, res);
   if (ec) {
@@ -52,11 +52,12 @@ DYNASIO_DECL boost::asio::awaitable<fetch_response> http_fetch(const fetch_reque
     throw error(std::error_code(ec), what + ec.message());
   }
   fetch_response out;
-  out.status = res.result_int();
-  for (const auto& f : res) {
-    std::string name(f.name_string());
+  out.status = res.status();
+  for (std::size_t i = 0; i < res.field_count(); ++i) {
+    const http_reply::field_view f = res.field_at(i);
+    std::string name(f.name);
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out.headers.emplace_back(std::move(name), std::string(f.value()));
+    out.headers.emplace_back(std::move(name), std::string(f.value));
   }
   out.body = std::move(res.body());
   co_return out;

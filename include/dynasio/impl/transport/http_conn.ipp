@@ -14,13 +14,14 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <array>
 #include <tuple>
 
@@ -29,6 +30,56 @@ namespace dynasio::detail {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+
+DYNASIO_DECL std::optional<std::string_view> http_reply::field(std::string_view name) const noexcept {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    const field_view f = field_at(i);
+    if (f.name.size() == name.size() &&
+        std::equal(f.name.begin(), f.name.end(), name.begin(), [&](char a, char b) { return lower(a) == lower(b); }))
+      return f.value;
+  }
+  return std::nullopt;
+}
+
+// Beast's parser (framing, chunked bodies, limits, keep-alive) writing into an http_reply.
+class http_reply_parser final : public http::basic_parser<false> {
+ public:
+  explicit http_reply_parser(http_reply& reply) : reply_(reply) {
+    reply_.clear();
+    // A DynamoDB reply's fields take about 200 bytes: one allocation rather than a doubling
+    // per field.
+    reply_.text_.reserve(512);
+  }
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int, beast::error_code&) override {}
+  void on_response_impl(int code, beast::string_view reason, int, beast::error_code&) override {
+    reply_.status_ = static_cast<unsigned>(code);
+    reply_.reason_.assign(reason.data(), reason.size());
+  }
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value, beast::error_code&) override {
+    reply_.fields_.push_back({reply_.text_.size(), name.size(), value.size()});
+    reply_.text_.append(name.data(), name.size()).append(value.data(), value.size());
+  }
+  void on_header_impl(beast::error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, beast::error_code&) override {
+    // The parser has checked the length against body_limit().
+    if (length) reply_.body_.reserve(static_cast<std::size_t>(*length));
+  }
+  std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    reply_.body_.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, beast::error_code&) override {
+    reply_.body_.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  http_reply& reply_;
+};
 
 DYNASIO_DECL http_conn::http_conn(asio::any_io_executor ex, asio::ssl::context& ctx, bool tls)
     : stream_(beast::tcp_stream(std::move(ex)), ctx), tls_(tls) {}
@@ -86,11 +137,11 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::connect(const
 DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::exchange(std::string_view head,
                                                                             std::string_view body,
                                                                             std::chrono::milliseconds timeout,
-                                                                            http_response& res) {
+                                                                            http_reply& reply) {
   constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
   auto& tcp = stream_.next_layer();
   tcp.expires_after(timeout);
-  http::response_parser<http::string_body> parser;
+  http_reply_parser parser(reply);
   // BatchGetItem replies reach 16 MB; leave room for JSON overhead.
   parser.body_limit(64u * 1024 * 1024);
   const std::array<asio::const_buffer, 2> request{asio::buffer(head), asio::buffer(body)};
@@ -104,8 +155,7 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::exchange(std:
   }
   if (ec) co_return ec;
   tcp.expires_never();
-  res = parser.release();
-  keep_alive_ = res.keep_alive();
+  keep_alive_ = parser.keep_alive();
   co_return ec;
 }
 
