@@ -1,7 +1,9 @@
 // invalid_utf8_at scans ASCII eight bytes at a time: a bad byte, a good sequence or a cut one
-// at every offset, across those eight-byte steps, is found (or passed) where it is.
+// at every offset, across those eight-byte steps, is found (or passed) where it is; so is the
+// first byte plain_prefix (the string writer's fast scan) must stop at.
 
 #include <dynasio/detail/protocol/json_writer.hpp>
+#include <dynasio/detail/protocol/wire_writer.hpp>
 #include <dynasio/detail/validate.hpp>
 #include <dynasio/error.hpp>
 
@@ -77,4 +79,26 @@ TEST_CASE("invalid_utf8_at and the JSON writer refuse the same byte sequences") 
   CHECK(checked > 170000);
   CHECK(refused > checked / 2);
   CHECK(refused < checked);
+}
+
+TEST_CASE("plain_prefix stops at the first byte that is not copied as is, at any offset, for every byte value") {
+  // The reference: the byte table the string writer escapes and checks by.
+  const auto reference = [](const std::string& t) {
+    std::size_t i = 0;
+    while (i < t.size() && dynasio::detail::json_byte_class[static_cast<unsigned char>(t[i])] == 0) ++i;
+    return i;
+  };
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t size : {1u, 7u, 15u, 16u, 17u, 33u, 47u}) {
+      for (std::size_t at = 0; at < size; ++at) {
+        std::string text(size, 'a');
+        text[at] = static_cast<char>(byte);
+        CAPTURE(byte);
+        CAPTURE(size);
+        CAPTURE(at);
+        const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+        REQUIRE(dynasio::detail::plain_prefix(p, text.size()) == reference(text));
+      }
+    }
+  }
 }

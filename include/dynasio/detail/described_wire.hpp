@@ -12,6 +12,7 @@
 #include <boost/describe/members.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include <array>
 #include <charconv>
 #include <optional>
 #include <string>
@@ -80,6 +81,22 @@ void write_wire_scalar(wire_writer& w, const M& v) {
   }
 }
 
+// `,"name":` for the member of descriptor D, built at compile time, so that a member's name
+// is one copy; the first member written skips the comma.
+template <class D>
+struct member_head {
+  static constexpr std::size_t name_size = std::char_traits<char>::length(D::name);
+  static constexpr std::array<char, name_size + 4> text = [] {
+    std::array<char, name_size + 4> t{};
+    t[0] = ',';
+    t[1] = '"';
+    for (std::size_t i = 0; i < name_size; ++i) t[2 + i] = D::name[i];
+    t[name_size + 2] = '"';
+    t[name_size + 3] = ':';
+    return t;
+  }();
+};
+
 template <wire_struct T>
 void write_wire_members(std::string& out, const T& value, bool nullopt_as_null) {
   wire_writer w(out);
@@ -91,13 +108,11 @@ void write_wire_members(std::string& out, const T& value, bool nullopt_as_null) 
     if constexpr (is_optional<M>::value) {
       if (!m && !nullopt_as_null) return;
     }
-    if (!first) w.ch(',');
-    first = false;
     // A C++ identifier: nothing to escape, and valid UTF-8.
-    constexpr std::size_t name_size = std::char_traits<char>::length(decltype(d)::name);
-    w.ch('"');
-    w.raw(d.name, name_size);
-    w.lit("\":");
+    const auto& head = member_head<decltype(d)>::text;
+    const std::size_t skip = first ? 1 : 0;
+    w.raw(head.data() + skip, head.size() - skip);
+    first = false;
     if constexpr (is_optional<M>::value) {
       if (m) write_wire_scalar(w, *m);
       else w.lit("{\"NULL\":true}");

@@ -67,19 +67,20 @@ inline std::string percent_decode(std::string_view text) {
 }
 
 // Trims and collapses whitespace runs to one space; folded lines are whitespace runs too.
+// Copies runs between spaces whole: a session token (hundreds of characters, no spaces) is one
+// append, not one push_back per character.
 inline void append_canonical_value(std::string& out, std::string_view value) {
   std::size_t b = 0, e = value.size();
   while (b < e && is_space(value[b])) ++b;
   while (e > b && is_space(value[e - 1])) --e;
-  bool in_space = false;
-  for (std::size_t i = b; i < e; ++i) {
-    if (is_space(value[i])) {
-      in_space = true;
-      continue;
-    }
-    if (in_space) out.push_back(' ');
-    in_space = false;
-    out.push_back(value[i]);
+  while (b < e) {
+    std::size_t run = b;
+    while (run < e && !is_space(value[run])) ++run;
+    out.append(value.data() + b, run - b);
+    if (run == e) break;
+    out.push_back(' ');
+    b = run;
+    while (is_space(value[b])) ++b;  // the trimmed end is not a space, so this stops before e
   }
 }
 
