@@ -33,10 +33,11 @@ using batch_clock = std::chrono::steady_clock;
 
 /// One put or delete as the batch writer holds it.
 struct batch_entry {
-  /// The request exactly as the user gave it (what a batch_error hands back); a put of a
-  /// described struct written straight to `wire` holds no item (see item_in_wire).
+  /// The request as the user gave it (what a batch_error hands back); the batch writer's puts
+  /// hold no item here, only in `wire` (see item_in_wire).
   write_request request;
-  /// The put's item exists only as `wire`: request_of() reads it back from there.
+  /// The put's item exists only as `wire`: request_of() reads it back from there (the item
+  /// the user gave, or to_item() of a described struct: same names, types and values).
   bool item_in_wire = false;
   /// Its key, projected on the writer's key names.
   key_values key;

@@ -160,7 +160,15 @@ DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) {
   e.wire.assign(scratch_);
   // A huge item must not pin its size in the scratch buffer for the writer's life.
   if (scratch_.capacity() > scratch_keep) std::string().swap(scratch_);
-  e.request = std::move(req);
+  if (put) {
+    // The put's item lives on as its wire text only (request_of() reads it back when a report
+    // needs it): the caller's item is freed as soon as this returns, while malloc still has its
+    // memory at hand for the next item, instead of after the call's reply.
+    e.request.op = write_request::kind::put;
+    e.item_in_wire = true;
+  } else {
+    e.request = std::move(req);
+  }
   return e;
 }
 
