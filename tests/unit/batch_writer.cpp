@@ -7,7 +7,10 @@
 
 #include "fake_config.hpp"
 #include "fake_endpoint.hpp"
+#include "random_items.hpp"
 #include "run_coro.hpp"
+
+#include <dynasio/detail/protocol/json_writer.hpp>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
@@ -376,6 +379,59 @@ TEST_CASE("batch_writer (fake): a call failing for good hands every one of its r
   for (int i = 0; i < 10; ++i) {
     CHECK(caught->unwritten()[i].request.item == row("f" + std::to_string(i), i));
     CHECK(caught->unwritten()[i].code == service_errc::resource_not_found);
+  }
+}
+
+TEST_CASE("batch_writer (fake): a failed put hands back its item as given, read back from the wire, every type") {
+  // A put's item is kept only as its wire text: what batch_error hands back is read from it.
+  // It must be the item given, to the text of each number and the order of each set.
+  harness h;
+  h.table.fault = [](std::size_t, const std::vector<std::string>&) -> std::optional<exchange> {
+    return dynasio::test::aws_error(400, "ResourceNotFoundException", "Requested resource not found");
+  };
+  batch_options opts = fast_options();
+  opts.flush_amount = 7;
+  batch_writer w(h.db, "t", opts);
+  dynasio::test::random_items gen(2026);
+  std::vector<item> given;
+  for (int i = 0; i < 300; ++i) {
+    item it = gen.map(3);
+    it["pk"] = "r" + std::to_string(i);
+    // A set as the user may give it, not sorted.
+    it["ss"] = string_set{"b", "a", "c"};
+    it["ns"] = number_set{number("10"), number("1.50"), number("-0.0")};
+    given.push_back(it);
+  }
+  // Every call fails for good, so later puts report the earlier failures (and are not taken).
+  std::vector<failed_request> back;
+  std::vector<item> taken;
+  h.run([&]() -> asio::awaitable<void> {
+    for (const item& it : given) {
+      try {
+        co_await w.put_item(it);
+        taken.push_back(it);
+      } catch (const batch_error& e) {
+        back.insert(back.end(), e.unwritten().begin(), e.unwritten().end());
+      } catch (const error& e) {
+        REQUIRE(e.code() == errc::invalid_argument);  // random_items may make an item DynamoDB refuses
+      }
+    }
+    try {
+      co_await w.close();
+    } catch (const batch_error& e) {
+      back.insert(back.end(), e.unwritten().begin(), e.unwritten().end());
+    }
+  }());
+  CHECK(taken.size() > 200);
+  REQUIRE(back.size() == taken.size());
+  for (std::size_t i = 0; i < taken.size(); ++i) {
+    CAPTURE(i);
+    const item& got = back[i].request.item;
+    CHECK(got == taken[i]);
+    std::string want_text, got_text;
+    dynasio::detail::write_item(want_text, taken[i]);
+    dynasio::detail::write_item(got_text, got);
+    CHECK(got_text == want_text);
   }
 }
 
