@@ -3,14 +3,13 @@
 
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/client.hpp>
+#include <dynasio/detail/protocol/json_writer.hpp>
 #include <dynasio/error.hpp>
 
 #include "fake_config.hpp"
 #include "fake_endpoint.hpp"
 #include "random_items.hpp"
 #include "run_coro.hpp"
-
-#include <dynasio/detail/protocol/json_writer.hpp>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
