@@ -112,13 +112,20 @@ inline sha256_digest hmac_sha256(const sha256_digest& key, std::string_view data
   return hmac_sha256(digest_view(key), data);
 }
 
+// The two lowercase hex digits of every byte value, so that a byte is one two-byte copy.
+inline constexpr std::array<char, 512> hex_pairs = [] {
+  constexpr std::string_view digits = "0123456789abcdef";
+  std::array<char, 512> t{};
+  for (std::size_t b = 0; b < 256; ++b) {
+    t[2 * b] = digits[b >> 4];
+    t[2 * b + 1] = digits[b & 0x0f];
+  }
+  return t;
+}();
+
 /// Writes the lowercase hex of `bytes` (2 * size chars) to `out`.
 inline void to_hex(const unsigned char* bytes, std::size_t size, char* out) noexcept {
-  constexpr std::string_view digits = "0123456789abcdef";
-  for (std::size_t i = 0; i < size; ++i) {
-    out[2 * i] = digits[bytes[i] >> 4];
-    out[2 * i + 1] = digits[bytes[i] & 0x0f];
-  }
+  for (std::size_t i = 0; i < size; ++i) std::memcpy(out + 2 * i, hex_pairs.data() + 2 * bytes[i], 2);
 }
 
 /// Lowercase hex SHA-1 of `data`: only for the AWS SSO token cache's file names, never for security.

@@ -66,7 +66,9 @@ DYNASIO_DECL void signer::append_scope(std::string& out, std::string_view date) 
 DYNASIO_DECL std::string signer::authorization(const dynasio::credentials& creds, std::string_view date,
                                                std::string_view signed_headers, const digest& signature) const {
   std::string out;
-  out.reserve(120 + creds.access_key_id.size() + region_.size() + service_.size() + signed_headers.size());
+  // The fixed text, the signature's 64 hex digits included, is 136 characters.
+  out.reserve(136 + creds.access_key_id.size() + region_.size() + service_.size() + signed_headers.size() +
+              date.size());
   out.append(detail::algorithm).append(" Credential=").append(creds.access_key_id).append("/");
   append_scope(out, date);
   out.append(", SignedHeaders=").append(signed_headers).append(", Signature=");
