@@ -28,7 +28,9 @@ struct write_request {
 
 /// A request that could not be written, and why.
 struct failed_request {
-  /// The request, exactly as it was given.
+  /// The request as it was given. A put's item is read back from the JSON it was sent as: the
+  /// same attributes, types, values, number texts and set orders (for a described struct,
+  /// what to_item() makes of it).
   write_request request;
   /// Why it was not written (the service's error for a poison request, or the last error).
   std::error_code code;
