@@ -66,7 +66,9 @@ struct fake_table {
 
   exchange handle(const recorded_request& req) {
     max_body = std::max(max_body, req.body.size());
-    json::value body = json::parse(req.body);
+    json::parse_options deep;  // items nest 32 levels of M and L, two JSON levels each
+    deep.max_depth = 128;
+    json::value body = json::parse(req.body, {}, deep);
     json::array requests = body.at("RequestItems").at("t").as_array();
     std::vector<std::string> pks;
     for (const auto& r : requests) {
@@ -396,7 +398,6 @@ TEST_CASE("batch_writer (fake): a failed put hands back its item as given, read 
   for (int i = 0; i < 300; ++i) {
     item it = gen.map(3);
     it["pk"] = "r" + std::to_string(i);
-    // A set as the user may give it, not sorted.
     it["ss"] = string_set{"b", "a", "c"};
     it["ns"] = number_set{number("10"), number("1.50"), number("-0.0")};
     given.push_back(it);
@@ -431,6 +432,34 @@ TEST_CASE("batch_writer (fake): a failed put hands back its item as given, read 
     dynasio::detail::write_item(want_text, taken[i]);
     dynasio::detail::write_item(got_text, got);
     CHECK(got_text == want_text);
+  }
+}
+
+TEST_CASE("batch_writer (fake): a failed put as deep as DynamoDB allows is handed back (its JSON read back)") {
+  // 32 levels of M: the request's JSON is 70 levels deep, past Boost.JSON's default limit.
+  harness h;
+  h.table.fault = [](std::size_t, const std::vector<std::string>&) -> std::optional<exchange> {
+    return dynasio::test::aws_error(400, "ResourceNotFoundException", "Requested resource not found");
+  };
+  batch_writer w(h.db, "t", fast_options());
+  attribute_value deep = 1;
+  for (int i = 0; i < 32; ++i) deep = item{{"m", deep}};
+  std::vector<item> given;
+  for (int i = 0; i < 3; ++i) given.push_back(item{{"pk", "d" + std::to_string(i)}, {"doc", deep}});
+  std::optional<batch_error> caught;
+  h.run([&]() -> asio::awaitable<void> {
+    for (const item& it : given) co_await w.put_item(it);
+    try {
+      co_await w.close();
+    } catch (const batch_error& e) {
+      caught = e;
+    }
+  }());
+  REQUIRE(caught);
+  REQUIRE(caught->unwritten().size() == given.size());
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    CHECK(caught->unwritten()[i].request.item == given[i]);
+    CHECK(caught->unwritten()[i].code == service_errc::resource_not_found);
   }
 }
 

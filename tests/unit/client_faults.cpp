@@ -4,6 +4,7 @@
 
 #include <dynasio/client.hpp>
 #include <dynasio/detail/client_impl.hpp>
+#include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/detail/retry_policy.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
@@ -580,3 +581,32 @@ TEST_CASE("client fault: max_connections bounds the connections of concurrent ca
 }
 
 }  // namespace
+
+// --- replies as deep as DynamoDB's items -------------------------------------------------------
+
+// An item of 32 levels of M (DynamoDB's limit), as GetItem returns it: 67 levels of JSON, past
+// Boost.JSON's default of 32.
+std::string deep_get_item_reply() {
+  std::string value = R"({"N":"1"})";
+  for (int i = 0; i < 32; ++i) value = R"({"M":{"m":)" + value + "}}";
+  return R"({"Item":{"id":{"S":"deep"},"doc":)" + value + "}}";
+}
+
+asio::awaitable<void> deep_reply(fake_endpoint& ep) {
+  client db(co_await asio::this_coro::executor, fast_config(ep));
+  json::object r = co_await db.call_raw("GetItem", "{}");
+  const item got = dynasio::detail::read_item(r.at("Item").as_object());
+  const attribute_value* v = &got.at("doc");
+  int levels = 0;
+  while (v->is(attribute_type::M)) {
+    v = &v->as_map().at("m");
+    ++levels;
+  }
+  CHECK(levels == 32);
+  CHECK(*v == attribute_value(1));
+  co_await check_usable(db, ep);
+}
+
+TEST_CASE("client: a reply holding an item 32 levels deep is read, not refused as malformed") {
+  play({ok(deep_get_item_reply())}, deep_reply);
+}

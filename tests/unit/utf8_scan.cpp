@@ -93,6 +93,8 @@ TEST_CASE("plain_prefix stops at the first byte that is not copied as is, at any
       for (std::size_t at = 0; at < size; ++at) {
         std::string text(size, 'a');
         text[at] = static_cast<char>(byte);
+        // Another byte that is never plain further on: the scan must stop at the first.
+        if (at + 3 < size) text[at + 3] = '"';
         CAPTURE(byte);
         CAPTURE(size);
         CAPTURE(at);

@@ -11,8 +11,6 @@
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
 
-#include <boost/json/parse.hpp>
-
 #include <algorithm>
 #include <cerrno>
 #include <stdexcept>
@@ -21,8 +19,10 @@ namespace dynasio::detail {
 
 DYNASIO_DECL write_request request_of(const batch_entry& e) {
   if (!e.item_in_wire) return e.request;
-  // The writer's own JSON, `{"PutRequest":{"Item":{...}}}`: it parses.
-  const boost::json::value v = boost::json::parse(e.wire);
+  // The writer's own JSON, `{"PutRequest":{"Item":{...}}}`: it parses, however deep the item.
+  boost::system::error_code ec;
+  const boost::json::value v = parse_wire_json(e.wire, ec);
+  if (ec) throw error(errc::protocol_error, "batch_writer: cannot read back a request's JSON: " + ec.message());
   return write_request{write_request::kind::put, read_item(v.at("PutRequest").at("Item").as_object())};
 }
 

@@ -6,6 +6,7 @@
 #define DYNASIO_IMPL_CALL_FSM_IPP
 
 #include <dynasio/detail/call_fsm.hpp>
+#include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
 
@@ -14,7 +15,6 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/crc.hpp>
-#include <boost/json/parse.hpp>
 
 #include <charconv>
 
@@ -192,7 +192,7 @@ DYNASIO_DECL call_action call_fsm::reply_arrived(const reply_view& reply, const 
     }
   }
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(reply.body, ec);
+  boost::json::value v = parse_wire_json(reply.body, ec);
   if (ec || !v.is_object()) {
     error_info e{make_error_code(errc::protocol_error), {}};
     e.diag.message = std::string(operation_) + ": reply is not a JSON object";

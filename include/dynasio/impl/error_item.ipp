@@ -9,8 +9,6 @@
 #include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/error.hpp>
 
-#include <boost/json/parse.hpp>
-
 #include <type_traits>
 
 namespace dynasio {
@@ -22,7 +20,7 @@ static_assert(std::is_same_v<item, std::map<std::string, attribute_value, std::l
 DYNASIO_DECL std::optional<item> error::item() const {
   if (code() != service_errc::conditional_check_failed || diag_.details.empty()) return std::nullopt;
   boost::system::error_code ec;
-  boost::json::value body = boost::json::parse(diag_.details, ec);
+  boost::json::value body = detail::parse_wire_json(diag_.details, ec);
   if (ec || !body.is_object()) return std::nullopt;
   auto it = body.get_object().find("Item");
   if (it == body.get_object().end() || !it->value().is_object()) return std::nullopt;

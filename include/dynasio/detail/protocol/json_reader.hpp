@@ -10,8 +10,19 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <string_view>
 
 namespace dynasio::detail {
+
+/**
+ * Parses DynamoDB JSON (a reply, an error's body, a request the writer wrote): as
+ * boost::json::parse(), but deep enough for an item of max_nesting_depth levels of M and L,
+ * each two JSON levels, inside the deepest envelope (a BatchWriteItem reply's
+ * UnprocessedItems: six more). Boost.JSON's default limit of 32 levels stops at about 14.
+ */
+DYNASIO_DECL boost::json::value parse_wire_json(std::string_view text, boost::system::error_code& ec);
 
 /**
  * Reads one wire value such as `{"N":"12"}`. Throws `errc::protocol_error` when the JSON is

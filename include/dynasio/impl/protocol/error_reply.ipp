@@ -6,10 +6,9 @@
 #define DYNASIO_IMPL_PROTOCOL_ERROR_REPLY_IPP
 
 #include <dynasio/detail/protocol/error_reply.hpp>
+#include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/detail/throttling_reasons.hpp>
 #include <dynasio/error.hpp>
-
-#include <boost/json/parse.hpp>
 
 namespace dynasio::detail {
 
@@ -52,7 +51,7 @@ DYNASIO_DECL error_info parse_error_reply(const reply_view& reply, const credent
   d.http_status = reply.status;
   d.request_id = std::string(reply.request_id);
   boost::system::error_code ec;
-  boost::json::value body = boost::json::parse(reply.body, ec);
+  boost::json::value body = parse_wire_json(reply.body, ec);
   if (!ec && body.is_object()) {
     const auto& o = body.get_object();
     auto string_of = [&](std::string_view key) -> const boost::json::string* {

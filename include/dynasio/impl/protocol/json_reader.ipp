@@ -8,13 +8,22 @@
 #include <dynasio/detail/protocol/base64.hpp>
 #include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/error.hpp>
+#include <dynasio/item_limits.hpp>
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
 #include <boost/json/string.hpp>
 
 #include <vector>
 
 namespace dynasio::detail {
+
+DYNASIO_DECL boost::json::value parse_wire_json(std::string_view text, boost::system::error_code& ec) {
+  boost::json::parse_options opts;
+  opts.max_depth = 2 * max_nesting_depth + 16;
+  return boost::json::parse(text, ec, {}, opts);
+}
 
 [[noreturn]] inline void throw_malformed(std::string_view what) {
   throw error(errc::protocol_error, "malformed AttributeValue: " + std::string(what));

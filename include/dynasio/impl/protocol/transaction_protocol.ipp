@@ -12,8 +12,6 @@
 #include <dynasio/detail/protocol/write_fields.hpp>
 #include <dynasio/item_limits.hpp>
 
-#include <boost/json/parse.hpp>
-
 #include <map>
 #include <set>
 
@@ -193,7 +191,7 @@ DYNASIO_DECL std::vector<cancellation_reason> read_cancellation_reasons(std::str
                                                                         std::string_view message) {
   std::vector<cancellation_reason> out;
   boost::system::error_code ec;
-  boost::json::value body = details.empty() ? boost::json::value() : boost::json::parse(details, ec);
+  boost::json::value body = details.empty() ? boost::json::value() : parse_wire_json(details, ec);
   if (!ec && body.is_object()) {
     if (auto it = body.get_object().find("CancellationReasons");
         it != body.get_object().end() && it->value().is_array()) {
