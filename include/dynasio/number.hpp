@@ -70,12 +70,17 @@ class number {
    */
   DYNASIO_DECL explicit number(std::string_view text);
 
-  /// Any integer, 64-bit extremes included.
+  /**
+   * @brief Any integer, 64-bit extremes included.
+   * @throws dynasio::error `errc::invalid_number` for a 128-bit integer of more than the 38
+   * digits DynamoDB keeps (64-bit integers have at most 20).
+   */
   template <detail::number_integer T>
   number(T value) {  // NOLINT(google-explicit-constructor)
     char buf[48];    // a 128-bit integer too
     auto res = std::to_chars(buf, buf + sizeof buf, value);
-    text_.assign(buf, res.ptr);
+    if constexpr (sizeof(T) > 8) *this = number(std::string_view(buf, static_cast<std::size_t>(res.ptr - buf)));
+    else text_.assign(buf, res.ptr);
   }
 
   /**

@@ -167,3 +167,26 @@ TEST_CASE("sets refuse empty and duplicate content with the service's wording") 
   std::vector<std::string> v{"x", "y"};
   CHECK(string_set(v.begin(), v.end()).size() == 2);
 }
+
+// GCC's and clang's 128-bit integer (__extension__ keeps -Wpedantic quiet).
+__extension__ typedef __int128 int128;
+__extension__ typedef unsigned __int128 uint128;
+
+TEST_CASE("a 128-bit integer is a number up to DynamoDB's 38 digits, refused past them") {
+  // 10^38 - 1: 38 nines, the most digits DynamoDB keeps.
+  int128 nines = 0;
+  for (int i = 0; i < 38; ++i) nines = nines * 10 + 9;
+  CHECK(number(nines).text() == std::string(38, '9'));
+  CHECK(number(-nines).text() == "-" + std::string(38, '9'));
+  // 10^38 has 39 digits but one significant digit: DynamoDB keeps it.
+  CHECK(number(nines + 1).text() == "1" + std::string(38, '0'));
+  // The largest 128-bit integer has 39 significant digits.
+  const int128 max = static_cast<int128>(~static_cast<uint128>(0) >> 1);
+  CHECK_THROWS_AS(number{max}, error);
+  try {
+    number n(max);
+  } catch (const error& e) {
+    CHECK(e.code() == errc::invalid_number);
+  }
+  CHECK_THROWS_AS(attribute_value{max}, error);
+}

@@ -64,9 +64,13 @@ void write_wire_scalar(wire_writer& w, const M& v) {
     w.lit("{\"N\":");
     w.num(v);
     w.ch('}');
+  } else if constexpr (number_integer<M> && sizeof(M) > 8) {
+    w.lit("{\"N\":");
+    w.num(number(v));  // throws past DynamoDB's 38 digits
+    w.ch('}');
   } else if constexpr (number_integer<M>) {
-    // The text number(v) holds (48: room for a 128-bit integer too).
-    char buf[48];
+    // The text number(v) holds.
+    char buf[24];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     w.lit("{\"N\":\"");
     w.raw(buf, static_cast<std::size_t>(r.ptr - buf));
