@@ -8,6 +8,7 @@
 #include <dynasio/detail/retry_policy.hpp>
 #include <dynasio/error.hpp>
 #include <dynasio/is_retryable.hpp>
+#include <dynasio/item_limits.hpp>
 #include <dynasio/sigv4/signer.hpp>
 
 #include "fake_config.hpp"
@@ -606,6 +607,8 @@ asio::awaitable<void> deep_reply(fake_endpoint& ep) {
   CHECK(*v == attribute_value(1));
   co_await check_usable(db, ep);
 }
+
+static_assert(dynasio::detail::max_wire_json_depth == 2 * dynasio::max_nesting_depth + 16);
 
 TEST_CASE("client: a reply holding an item 32 levels deep is read, not refused as malformed") {
   play({ok(deep_get_item_reply())}, deep_reply);

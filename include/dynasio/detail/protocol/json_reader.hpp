@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <cstddef>
 #include <string_view>
 
 namespace dynasio::detail {
@@ -23,6 +24,10 @@ namespace dynasio::detail {
  * UnprocessedItems: six more). Boost.JSON's default limit of 32 levels stops at about 14.
  */
 DYNASIO_DECL boost::json::value parse_wire_json(std::string_view text, boost::system::error_code& ec);
+
+/// parse_wire_json()'s limit: 2 * max_nesting_depth + 16 (a static_assert in the tests checks it;
+/// including item_limits.hpp here would close an include cycle in header-only mode).
+inline constexpr std::size_t max_wire_json_depth = 80;
 
 /**
  * Reads one wire value such as `{"N":"12"}`. Throws `errc::protocol_error` when the JSON is

@@ -8,7 +8,6 @@
 #include <dynasio/detail/protocol/base64.hpp>
 #include <dynasio/detail/protocol/json_reader.hpp>
 #include <dynasio/error.hpp>
-#include <dynasio/item_limits.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
@@ -21,7 +20,7 @@ namespace dynasio::detail {
 
 DYNASIO_DECL boost::json::value parse_wire_json(std::string_view text, boost::system::error_code& ec) {
   boost::json::parse_options opts;
-  opts.max_depth = 2 * max_nesting_depth + 16;
+  opts.max_depth = max_wire_json_depth;
   return boost::json::parse(text, ec, {}, opts);
 }
 
