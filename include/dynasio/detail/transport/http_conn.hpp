@@ -27,9 +27,9 @@ namespace dynasio::detail {
 
 /**
  * A reply as http_conn reads it: the status line, the header fields as they came, and the
- * body. The fields' text and the body are kept in buffers that an exchange clears without
- * freeing, so a connection's replies allocate only when one outgrows the ones before it (a
- * Beast message allocated each field and built a search tree of them for every reply).
+ * body. The fields' text and their offsets are two buffers reserved once per exchange, and an
+ * exchange clears them without freeing (a call's retries reuse them); a Beast message
+ * allocated each field and built a search tree of them for every reply.
  */
 class http_reply {
  public:
