@@ -66,6 +66,17 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
    */
   DYNASIO_DECL admission admit_described(const wire_source& source, write_request& req, write_report& r);
 
+  /**
+   * admit() for the common case, which needs no report: when nothing is to be refused and the
+   * key names are known, validates, serializes and buffers `req` and returns done or wait as
+   * admit() does. Otherwise does nothing (`req` untouched) and returns nullopt: admit() decides.
+   */
+  DYNASIO_DECL std::optional<admission> try_admit(write_request& req);
+
+  /// try_admit() for admit_described(): nullopt also when `source` is not written as a
+  /// wire_struct or fails one of its checks (admit_described() then takes the item's way).
+  DYNASIO_DECL std::optional<admission> try_admit_described(const wire_source& source);
+
   /// Finishes a submit whose admit() returned `a` (not done): learns the key names and admits
   /// `req`, and waits while the buffer is full.
   DYNASIO_DECL static boost::asio::awaitable<write_report> submit(std::shared_ptr<batch_writer_impl> self,
@@ -98,10 +109,13 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
 
   // Closed, or earlier failures to report: fills `r` and returns true.
   bool refuse(write_report& r);
+  // refuse() would refuse (and fill a report).
+  bool must_refuse() const noexcept { return fsm_.closed() || fsm_.failed_size() != 0; }
   batch_entry make_entry(write_request req);
   // Writes a wire_struct's put into `e`; false when the item's way must decide.
   bool make_wire_entry(const wire_source& source, batch_entry& e);
-  void add_entry(batch_entry&& e, write_report& r);
+  // Buffers `e`; returns done, or wait when the buffer is full.
+  admission add_entry(batch_entry&& e);
   void make_body(std::string& body, const std::vector<batch_entry>& entries) const;
   std::vector<bool> unprocessed_flags(const boost::json::object& reply, const std::vector<batch_entry>& entries) const;
   void complete(std::uint64_t id, call_outcome& call, std::chrono::microseconds latency);

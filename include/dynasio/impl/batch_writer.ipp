@@ -311,17 +311,23 @@ DYNASIO_DECL bool batch_writer_impl::refuse(write_report& r) {
   return false;
 }
 
-DYNASIO_DECL void batch_writer_impl::add_entry(batch_entry&& e, write_report& r) {
+DYNASIO_DECL admission batch_writer_impl::add_entry(batch_entry&& e) {
   if (fsm_.add(std::move(e))) ++stats_.superseded;
-  r.buffered = true;
   if (fsm_.may_send_after_add()) pump();
+  return fsm_.must_wait() ? admission::wait : admission::done;
+}
+
+DYNASIO_DECL std::optional<admission> batch_writer_impl::try_admit(write_request& req) {
+  if (must_refuse() || !keys_known_) return std::nullopt;
+  return add_entry(make_entry(std::move(req)));
 }
 
 DYNASIO_DECL admission batch_writer_impl::admit(write_request& req, write_report& r) {
   if (refuse(r)) return admission::done;
-  if (!keys_known_) return admission::learn_keys;
-  add_entry(make_entry(std::move(req)), r);
-  return fsm_.must_wait() ? admission::wait : admission::done;
+  const std::optional<admission> a = try_admit(req);
+  if (!a) return admission::learn_keys;
+  r.buffered = true;
+  return *a;
 }
 
 DYNASIO_DECL bool batch_writer_impl::make_wire_entry(const wire_source& source, batch_entry& e) {
@@ -346,15 +352,19 @@ DYNASIO_DECL bool batch_writer_impl::make_wire_entry(const wire_source& source, 
   return true;
 }
 
+DYNASIO_DECL std::optional<admission> batch_writer_impl::try_admit_described(const wire_source& source) {
+  if (must_refuse() || !keys_known_ || source.write == nullptr) return std::nullopt;
+  batch_entry e = fsm_.blank_entry();
+  if (!make_wire_entry(source, e)) return std::nullopt;
+  return add_entry(std::move(e));
+}
+
 DYNASIO_DECL admission batch_writer_impl::admit_described(const wire_source& source, write_request& req,
                                                           write_report& r) {
   if (refuse(r)) return admission::done;
-  if (keys_known_ && source.write != nullptr) {
-    batch_entry e = fsm_.blank_entry();
-    if (make_wire_entry(source, e)) {
-      add_entry(std::move(e), r);
-      return fsm_.must_wait() ? admission::wait : admission::done;
-    }
+  if (const std::optional<admission> a = try_admit_described(source)) {
+    r.buffered = true;
+    return *a;
   }
   req = write_request{write_request::kind::put, source.to_item(source.value, source.nullopt_as_null)};
   return admit(req, r);
@@ -527,21 +537,26 @@ inline boost::asio::awaitable<void> moved_from_writer() {
 
 namespace detail {
 // The public edge: the writer's reports become exceptions here.
+// Most requests are taken at once, with nothing to report and no wait: then neither a report
+// is made nor an inner coroutine runs.
 inline boost::asio::awaitable<void> submit_or_throw(std::shared_ptr<batch_writer_impl> self, write_request req) {
+  std::optional<admission> a = self->try_admit(req);
+  if (a == admission::done) co_return;
   write_report r;
-  // Most requests are taken without waiting: then no inner coroutine runs.
-  if (const admission a = self->admit(req, r); a != admission::done)
-    r = co_await batch_writer_impl::submit(self, std::move(req), a);
+  if (!a) a = self->admit(req, r);
+  if (*a != admission::done) r = co_await batch_writer_impl::submit(self, std::move(req), *a);
   self->throw_report(r);
 }
 
 // As submit_or_throw(), for a described struct (read here, before anything suspends).
 inline boost::asio::awaitable<void> submit_described_or_throw(std::shared_ptr<batch_writer_impl> self,
                                                               wire_source source) {
+  std::optional<admission> a = self->try_admit_described(source);
+  if (a == admission::done) co_return;
   write_report r;
   write_request req;
-  if (const admission a = self->admit_described(source, req, r); a != admission::done)
-    r = co_await batch_writer_impl::submit(self, std::move(req), a);
+  if (!a) a = self->admit_described(source, req, r);
+  if (*a != admission::done) r = co_await batch_writer_impl::submit(self, std::move(req), *a);
   self->throw_report(r);
 }
 
