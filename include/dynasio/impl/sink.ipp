@@ -39,7 +39,7 @@ class sink_impl {
 
   void log(log_level level, const std::string& message) const { access::log(db_, level, message); }
 
-  boost::asio::awaitable<write_report> hand_on(const write_request& request, std::vector<failed_request>& failed);
+  boost::asio::awaitable<write_report> hand_on(write_request& request, std::vector<failed_request>& failed);
   void restore(std::vector<write_request>& requests, std::size_t from);
   boost::asio::awaitable<write_report> commit();
 
@@ -123,16 +123,24 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
   if (found->status != "ACTIVE") co_await db.wait_until_table_exists(name, cfg.table_wait_timeout);
 }
 
-// Hands one request to the batch writer. A report of earlier failures comes instead of taking
-// the request: they are collected, and the request is handed again (once: if that reports
-// failures too, the request is reported with them, not written).
-inline boost::asio::awaitable<write_report> sink_impl::hand_on(const write_request& request,
+// Hands one request to the batch writer, which moves it out of `request` when it buffers it
+// (and throws, leaving it moved from, when it is invalid). A report of earlier failures comes
+// instead of taking the request: they are collected, and the request is handed again (once: if
+// that reports failures too, the request is reported with them, not written). While the table's
+// key names are unknown a copy is handed on, so that a failure to learn them leaves `request`
+// for restore().
+inline boost::asio::awaitable<write_report> sink_impl::hand_on(write_request& request,
                                                                std::vector<failed_request>& failed) {
   for (int attempt = 0;; ++attempt) {
     write_report r;
-    write_request copy = request;
-    if (const admission a = writer_->admit(copy, r); a != admission::done)
+    const admission a = writer_->admit(request, r);
+    if (a == admission::learn_keys) {
+      write_request copy = request;
       r = co_await batch_writer_impl::submit(writer_, std::move(copy), a);
+    } else if (a == admission::wait) {
+      write_request taken;  // admit() took `request`: it only waits for room here
+      r = co_await batch_writer_impl::submit(writer_, std::move(taken), a);
+    }
     if (r.buffered || r.error.code) co_return r;
     failed.insert(failed.end(), std::make_move_iterator(r.failed.begin()), std::make_move_iterator(r.failed.end()));
     if (attempt > 0) {
