@@ -14,6 +14,7 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -273,6 +274,52 @@ TEST_CASE("sink step: a consistent change stream mirrors exactly, whatever the o
     std::map<std::string, item> expected;
     for (const auto& [k, row] : stream.snapshot()) expected.emplace(detail::describe_key(k), row);
     REQUIRE(table == expected);
+  }
+}
+
+TEST_CASE("sink step: one step reused across steps of very different sizes keeps every key apart") {
+  // The step's key index grows for a large step and is cleared (or replaced by a smaller one)
+  // by take(): each step still matches the model, keys() counts its distinct keys, and the
+  // requests come in the order their keys were first touched.
+  const table_schema keys{"t", {"id"}, key_attribute{"n", key_type::N}};
+  test::change_stream stream(29);
+  sink_step step;
+  for (const std::size_t size : {1u, 3'000u, 2u, 40'000u, 0u, 7u, 5'000u, 70u}) {
+    const test::step_events events = stream.step(size, 60'000, 2);
+    std::vector<std::string> first_touched;
+    std::set<std::string> seen;
+    for (const auto& [row, diff] : events) {
+      std::string k = detail::describe_key(extract_key(row, keys, "t"));
+      if (seen.insert(k).second) first_touched.push_back(std::move(k));
+    }
+    for (const auto& [row, diff] : events) step.add(extract_key(row, keys, "t"), row, diff);
+    CHECK(step.keys() == seen.size());
+    CHECK(step.events() == events.size());
+    sink_step::taken taken = step.take();
+    CHECK(step.empty());
+    std::vector<std::string> order;
+    test::step_outcome got;
+    for (write_request& r : taken.requests) {
+      std::string k = detail::describe_key(extract_key(r.item, keys, "t"));
+      order.push_back(k);
+      got.requests.emplace(std::move(k), std::move(r));
+    }
+    for (const key& k : taken.conflicts) got.conflicts.insert(detail::describe_key(k));
+    CHECK(got.requests.size() == order.size());  // no key twice
+    REQUIRE(got == test::model_step(events, keys));
+    // The requests are a subsequence of the keys in first-touch order.
+    auto at = first_touched.begin();
+    for (const std::string& k : order) {
+      at = std::find(at, first_touched.end(), k);
+      REQUIRE(at != first_touched.end());
+    }
+  }
+  // Many small steps of keys never seen before: what take() left of a step's keys must not
+  // fill the index for the next ones.
+  for (int s = 0; s < 100; ++s) {
+    for (int i = 0; i < 20; ++i) add(step, item{{"id", "fresh-" + std::to_string(s) + "-" + std::to_string(i)}}, +1);
+    REQUIRE(step.keys() == 20);
+    REQUIRE(step.take().requests.size() == 20);
   }
 }
 

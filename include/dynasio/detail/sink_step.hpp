@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace dynasio::detail {
@@ -67,9 +66,22 @@ class sink_step {
     std::vector<row_net> rows;
     std::optional<write_request> restored;
   };
-  entry& touch(key k);
+  // Where each key's entry is in entries_: an open-addressing table, power-of-two sized, probed
+  // linearly from the key's hash and kept at most half full. It holds no copy of the keys: a
+  // slot is the hash and the entry's position, and keys are compared in entries_. Only
+  // inserted into and cleared, so it needs no tombstones.
+  struct slot {
+    std::size_t hash = 0;
+    std::size_t index = 0;  // position in entries_ + 1; 0: the slot is empty
+  };
 
-  std::unordered_map<key, std::size_t, key_hash> index_;
+  // Slots for a step of n keys: a power of two, at least 64, at least 2n.
+  static std::size_t index_size_for(std::size_t n);
+  entry& touch(key k);
+  void grow_index();
+  void clear_index();
+
+  std::vector<slot> slots_;
   std::vector<entry> entries_;
   std::size_t events_ = 0;
   std::uint64_t sequence_ = 0;

@@ -9,14 +9,53 @@
 #include <dynasio/detail/sink_step.hpp>
 
 #include <algorithm>
+#include <stdexcept>
 #include <string_view>
+#include <utility>
 
 namespace dynasio::detail {
 
+DYNASIO_DECL std::size_t sink_step::index_size_for(std::size_t n) {
+  std::size_t size = 64;
+  while (size < 2 * n) size *= 2;
+  return size;
+}
+
+DYNASIO_DECL void sink_step::grow_index() {
+  std::vector<slot> old = std::exchange(slots_, std::vector<slot>(index_size_for(entries_.size() + 1)));
+  const std::size_t mask = slots_.size() - 1;
+  for (const slot& s : old) {
+    if (s.index == 0) continue;
+    std::size_t i = s.hash & mask;
+    while (slots_[i].index != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
 DYNASIO_DECL sink_step::entry& sink_step::touch(key k) {
-  auto [it, inserted] = index_.try_emplace(k, entries_.size());
-  if (inserted) entries_.push_back(entry{std::move(k), {}, std::nullopt});
-  return entries_[it->second];
+  if (2 * (entries_.size() + 1) > slots_.size()) grow_index();
+  const std::size_t hash = key_hash{}(k);
+  const std::size_t mask = slots_.size() - 1;
+  // The table is at most half full, so an empty slot comes within its size.
+  for (std::size_t i = hash & mask, probes = 0; probes < slots_.size(); i = (i + 1) & mask, ++probes) {
+    slot& s = slots_[i];
+    if (s.index == 0) {
+      s.hash = hash;
+      s.index = entries_.size() + 1;
+      entries_.push_back(entry{std::move(k), {}, std::nullopt});
+      return entries_.back();
+    }
+    if (s.hash == hash && entries_[s.index - 1].k == k) return entries_[s.index - 1];
+  }
+  throw std::logic_error("sink_step: the key index is full");
+}
+
+DYNASIO_DECL void sink_step::clear_index() {
+  // Kept for a next step as large as this one; a table sized for a much larger step is not
+  // cleared at its size for each small step after it, but replaced by one sized for this step.
+  const std::size_t fit = index_size_for(entries_.size());
+  if (slots_.size() > 4 * fit) slots_ = std::vector<slot>(fit);
+  else std::fill(slots_.begin(), slots_.end(), slot{});
 }
 
 DYNASIO_DECL void sink_step::add(key k, item row, int diff) {
@@ -67,7 +106,7 @@ DYNASIO_DECL sink_step::taken sink_step::take() {
       out.requests.push_back(std::move(*e.restored));
     }
   }
-  index_.clear();
+  clear_index();
   entries_.clear();
   events_ = 0;
   return out;
