@@ -64,16 +64,16 @@ asio::awaitable<void> stream_all(dynasio::client db, run_options o, dynasio::sin
     // A key without a row gets an insert; one with a row loses it, and gets a new one three
     // times out of four (an update).
     if (version[k] != 0) {
-      const dynasio::item old_row = make_row(k, version[k], payload);
-      co_await s.write(old_row, -1);
+      dynasio::item old_row = make_row(k, version[k], payload);
+      co_await s.write(std::move(old_row), -1);
       ++sent;
       ++in_step;
       version[k] = 0;
       if (rng() % 4 == 0 || sent == o.events) continue;
     }
     version[k] = next_version++;
-    const dynasio::item new_row = make_row(k, version[k], payload);
-    co_await s.write(new_row, +1);
+    dynasio::item new_row = make_row(k, version[k], payload);
+    co_await s.write(std::move(new_row), +1);
     ++sent;
     ++in_step;
   }

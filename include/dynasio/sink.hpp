@@ -166,6 +166,10 @@ class sink {
    */
   DYNASIO_DECL boost::asio::awaitable<void> write(const item& row, int diff);
 
+  /// write(), keeping `row` itself instead of a copy (a row built for the event and handed
+  /// over: `co_await sink.write(std::move(row), +1)`). When it throws, `row` is unchanged.
+  DYNASIO_DECL boost::asio::awaitable<void> write(item&& row, int diff);
+
   /// Ends the step: returns when every write so far is acknowledged; throws batch_error
   /// with the unwritten requests otherwise.
   DYNASIO_DECL boost::asio::awaitable<void> commit();

@@ -157,7 +157,15 @@ asio::awaitable<void> stream_through_faults(client& db, flaky_table& table) {
   sink s = co_await sink::open(db, std::move(c));
   test::change_stream stream(7);
   for (int step = 0; step < 30; ++step) {
-    for (auto& [row, diff] : stream.step(100, 40, 5)) co_await s.write(row, diff);
+    // Odd steps hand their rows over (write(item&&)), even ones have them copied.
+    for (auto& [row, diff] : stream.step(100, 40, 5)) {
+      if (step % 2 == 0) {
+        co_await s.write(row, diff);
+      } else {
+        co_await s.write(std::move(row), diff);
+        CHECK(row.empty());
+      }
+    }
     co_await s.commit();
     CHECK_MESSAGE(table.store == stream.snapshot(), "after commit " << step);
   }
@@ -230,6 +238,17 @@ asio::awaitable<void> step_semantics(client& db, flaky_table& table) {
   sink s = co_await sink::open(db, std::move(c));
   const item kept{{"id", "kept"}, {"n", 1}, {"v", 1}};
   table.store[key{{"id", "kept"}, {"n", 1}}] = kept;
+  // A row refused by write(item&&) is not taken.
+  item refused{{"id", ""}, {"n", 1}, {"v", "payload that would be moved"}};
+  const item before = refused;
+  bool threw = false;
+  try {
+    co_await s.write(std::move(refused), +1);
+  } catch (const error& e) {
+    threw = e.code() == errc::invalid_argument;
+  }
+  CHECK(threw);
+  CHECK(refused == before);
   // An insert and a delete of one row within a step net to nothing: no request at all.
   co_await s.write(kept, +1);
   co_await s.write(kept, -1);

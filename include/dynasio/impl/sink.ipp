@@ -39,6 +39,8 @@ class sink_impl {
 
   void log(log_level level, const std::string& message) const { access::log(db_, level, message); }
 
+  // Checks one event for write(); returns its key.
+  key check_event(const item& row, int diff) const;
   boost::asio::awaitable<write_report> hand_on(write_request& request, std::vector<failed_request>& failed);
   void restore(std::vector<write_request>& requests, std::size_t from);
   boost::asio::awaitable<write_report> commit();
@@ -121,6 +123,20 @@ inline boost::asio::awaitable<void> sink_prepare_table(client& db, const sink_co
   if (auto mismatch = key_schema_mismatch(wanted, found->schema))
     throw error(errc::key_schema_mismatch, who + ": " + *mismatch);
   if (found->status != "ACTIVE") co_await db.wait_until_table_exists(name, cfg.table_wait_timeout);
+}
+
+inline key sink_impl::check_event(const item& row, int diff) const {
+  if (closed_) throw error(errc::closed, who_ + ": write() after close()");
+  if (diff != 1 && diff != -1)
+    throw error(errc::invalid_argument, who_ + ": diff must be +1 or -1, not " + std::to_string(diff));
+  key k = extract_key(row, keys_, who_);
+  if (diff > 0) {
+    if (const std::size_t size = item_size(row); size > max_item_size)
+      throw error(errc::invalid_argument,
+                  who_ + ": row " + describe_key(k) + ": Item size has exceeded the maximum allowed size (" +
+                      std::to_string(size) + " bytes; the limit is " + std::to_string(max_item_size) + ")");
+  }
+  return k;
 }
 
 // Hands one request to the batch writer, which moves it out of `request` when it buffers it
@@ -271,18 +287,14 @@ DYNASIO_DECL sink::~sink() {
 }
 
 DYNASIO_DECL boost::asio::awaitable<void> sink::write(const item& row, int diff) {
-  detail::sink_impl& s = *impl_;
-  if (s.closed_) throw error(errc::closed, s.who_ + ": write() after close()");
-  if (diff != 1 && diff != -1)
-    throw error(errc::invalid_argument, s.who_ + ": diff must be +1 or -1, not " + std::to_string(diff));
-  key k = detail::extract_key(row, s.keys_, s.who_);
-  if (diff > 0) {
-    if (const std::size_t size = item_size(row); size > max_item_size)
-      throw error(errc::invalid_argument,
-                  s.who_ + ": row " + detail::describe_key(k) + ": Item size has exceeded the maximum allowed size (" +
-                      std::to_string(size) + " bytes; the limit is " + std::to_string(max_item_size) + ")");
-  }
-  s.step_.add(std::move(k), row, diff);
+  key k = impl_->check_event(row, diff);
+  impl_->step_.add(std::move(k), row, diff);
+  co_return;
+}
+
+DYNASIO_DECL boost::asio::awaitable<void> sink::write(item&& row, int diff) {
+  key k = impl_->check_event(row, diff);
+  impl_->step_.add(std::move(k), std::move(row), diff);
   co_return;
 }
 
