@@ -16,6 +16,7 @@
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -189,7 +190,17 @@ inline boost::asio::awaitable<write_report> sink_impl::commit() {
   if (!step.conflicts.empty()) log(log_level::warning, describe_conflicts(step.conflicts));
   std::vector<failed_request> failed;
   for (std::size_t next = 0; next < requests.size(); ++next) {
-    write_report r = co_await hand_on(requests[next], failed);
+    // Most requests are taken at once, with nothing to report: then neither a report is made
+    // nor an inner coroutine runs.
+    const std::optional<admission> a = writer_->try_admit(requests[next]);
+    if (a == admission::done) continue;
+    write_report r;
+    if (a) {
+      write_request taken;  // try_admit() took the request: only wait for room
+      r = co_await batch_writer_impl::submit(writer_, std::move(taken), *a);
+    } else {
+      r = co_await hand_on(requests[next], failed);
+    }
     if (r.error.code) {
       // Cancelled (or the table's keys unknown) while handing the step on: what the writer did
       // not take goes back into the step, so the next commit() sends it.
