@@ -17,17 +17,18 @@ inline attribute_type sink_attribute_type(key_type t) noexcept {
 
 inline void sink_check_key_value(key& out, const item& row, const key_attribute& attr, bool partition,
                                  const std::string& who) {
-  const std::string column = who + ": " + (partition ? "partition" : "sort") + " key column '" + attr.name + "'";
+  // Spelled out only for an error: this runs for every event.
+  auto column = [&] { return who + ": " + (partition ? "partition" : "sort") + " key column '" + attr.name + "'"; };
   auto it = row.find(attr.name);
-  if (it == row.end()) throw error(errc::invalid_argument, column + " is missing from the row");
+  if (it == row.end()) throw error(errc::invalid_argument, column() + " is missing from the row");
   const attribute_value& v = it->second;
   try {
     validate_key_value(attr.name, v, partition ? key_role::partition : key_role::sort);
   } catch (const error& e) {
-    throw error(errc::invalid_argument, column + ": " + e.diagnostics().message);
+    throw error(errc::invalid_argument, column() + ": " + e.diagnostics().message);
   }
   if (v.type() != sink_attribute_type(attr.type))
-    throw error(errc::invalid_argument, column + " is " + std::string(to_string(v.type())) +
+    throw error(errc::invalid_argument, column() + " is " + std::string(to_string(v.type())) +
                                             " but the key is declared " + to_string(attr.type));
   out.emplace(attr.name, v);
 }
