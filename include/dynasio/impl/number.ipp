@@ -97,6 +97,8 @@ DYNASIO_DECL number number::from_floating(double value, bool is_float) {
 }
 
 DYNASIO_DECL int number::compare(const number& a, const number& b) noexcept {
+  // The same text is the same value (and the common case: a row compared with its own copy).
+  if (a.text_ == b.text_) return 0;
   detail::decimal_parts pa, pb;
   detail::parse_decimal(a.text_, pa);
   detail::parse_decimal(b.text_, pb);
