@@ -59,23 +59,26 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   DYNASIO_DECL admission admit(write_request& req, write_report& r);
 
   /**
-   * admit() for a put of a described struct: a wire_struct is written straight into the
-   * entry; anything else, or one that fails a check, or while the key names are unknown, is
-   * converted with `source.to_item` into `req` and goes the item's way (so errors and their
-   * messages are the item's).
-   */
-  DYNASIO_DECL admission admit_described(const wire_source& source, write_request& req, write_report& r);
-
-  /**
    * admit() for the common case, which needs no report: when nothing is to be refused and the
    * key names are known, validates, serializes and buffers `req` and returns done or wait as
-   * admit() does. Otherwise does nothing (`req` untouched) and returns nullopt: admit() decides.
+   * admit() does (and throws as admit() does, with `req` moved from). Otherwise does nothing
+   * (`req` untouched) and returns nullopt: admit() decides.
    */
   DYNASIO_DECL std::optional<admission> try_admit(write_request& req);
 
-  /// try_admit() for admit_described(): nullopt also when `source` is not written as a
-  /// wire_struct or fails one of its checks (admit_described() then takes the item's way).
+  /**
+   * try_admit() for a put of a described struct: a wire_struct is written straight into an
+   * entry. nullopt also when `source` is not a wire_struct or fails one of its checks: then
+   * admit_described() decides.
+   */
   DYNASIO_DECL std::optional<admission> try_admit_described(const wire_source& source);
+
+  /**
+   * admit() for a described struct try_admit_described() did not take: converts it with
+   * `source.to_item` into `req`, which goes the item's way (so errors and their messages are
+   * the item's).
+   */
+  DYNASIO_DECL admission admit_described(const wire_source& source, write_request& req, write_report& r);
 
   /// Finishes a submit whose admit() returned `a` (not done): learns the key names and admits
   /// `req`, and waits while the buffer is full.

@@ -362,10 +362,6 @@ DYNASIO_DECL std::optional<admission> batch_writer_impl::try_admit_described(con
 DYNASIO_DECL admission batch_writer_impl::admit_described(const wire_source& source, write_request& req,
                                                           write_report& r) {
   if (refuse(r)) return admission::done;
-  if (const std::optional<admission> a = try_admit_described(source)) {
-    r.buffered = true;
-    return *a;
-  }
   req = write_request{write_request::kind::put, source.to_item(source.value, source.nullopt_as_null)};
   return admit(req, r);
 }
