@@ -161,13 +161,15 @@ class sink {
    * and within DynamoDB's key size limits.
    * @param diff `+1` to upsert the row, `-1` to delete its key.
    * @throws dynasio::error `errc::invalid_argument` naming the column (the event is not
-   * recorded), for a `+1` row over DynamoDB's 400 KB item size, or for a diff other than ±1;
-   * `errc::closed` after close().
+   * recorded), for a `+1` row DynamoDB would refuse (validate_item(): over 400 KB, nested too
+   * deep, an empty or invalid name, invalid UTF-8; named by its key and the attribute), or for
+   * a diff other than ±1; `errc::closed` after close().
    */
   DYNASIO_DECL boost::asio::awaitable<void> write(const item& row, int diff);
 
   /// write(), keeping `row` itself instead of a copy (a row built for the event and handed
-  /// over: `co_await sink.write(std::move(row), +1)`). When it throws, `row` is unchanged.
+  /// over: `co_await sink.write(std::move(row), +1)`). A row it refuses (`errc::invalid_argument`,
+  /// `errc::closed`) is left as it was.
   DYNASIO_DECL boost::asio::awaitable<void> write(item&& row, int diff);
 
   /// Ends the step: returns when every write so far is acknowledged; throws batch_error

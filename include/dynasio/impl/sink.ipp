@@ -132,16 +132,21 @@ inline key sink_impl::check_event(const item& row, int diff) const {
     throw error(errc::invalid_argument, who_ + ": diff must be +1 or -1, not " + std::to_string(diff));
   key k = extract_key(row, keys_, who_);
   if (diff > 0) {
-    if (const std::size_t size = item_size(row); size > max_item_size)
-      throw error(errc::invalid_argument,
-                  who_ + ": row " + describe_key(k) + ": Item size has exceeded the maximum allowed size (" +
-                      std::to_string(size) + " bytes; the limit is " + std::to_string(max_item_size) + ")");
+    // All that DynamoDB would refuse in a row to put is refused here, before the step records
+    // it: a commit must never meet a request it cannot send (it would fail the whole step).
+    try {
+      validate_item(row, who_);
+    } catch (const error& e) {
+      std::string_view why = e.diagnostics().message;
+      if (why.starts_with(who_)) why.remove_prefix(who_.size());
+      throw error(errc::invalid_argument, who_ + ": row " + describe_key(k) + std::string(why));
+    }
   }
   return k;
 }
 
 // Hands one request to the batch writer, which moves it out of `request` when it buffers it
-// (and throws, leaving it moved from, when it is invalid). A report of earlier failures comes
+// (write() refused what the writer would refuse). A report of earlier failures comes
 // instead of taking the request: they are collected, and the request is handed again (once: if
 // that reports failures too, the request is reported with them, not written). While the table's
 // key names are unknown a copy is handed on, so that a failure to learn them leaves `request`
