@@ -10,6 +10,8 @@
 #include <dynasio/detail/config.hpp>
 #include <dynasio/detail/key_hash.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -63,7 +65,8 @@ class sink_step {
   struct entry {
     key k;
     // Only rows whose net is not 0: an update chain within one step keeps two rows, not all.
-    std::vector<row_net> rows;
+    // Most keys have one row in a step, held in place.
+    boost::container::small_vector<row_net, 1> rows;
     std::optional<write_request> restored;
   };
   // Where each key's entry is in entries_: an open-addressing table, power-of-two sized, probed
