@@ -106,9 +106,13 @@ struct sink_stats {
  * becomes one put); a row netting -1 with none netting +1 deletes the key; when every row
  * nets to 0 (an insert then delete) nothing is sent. Steps land in order.
  * @code
- * auto sink = co_await dynasio::sink::open(db, {.table_name = "orders", .partition_key = {"id"},
- *                                              .init_mode = dynasio::init_mode::create_if_not_exists});
- * co_await sink.write({{"id", "7"}, {"qty", 1}}, +1);
+ * dynasio::sink_config cfg;
+ * cfg.table_name = "orders";
+ * cfg.partition_key = {"id"};
+ * cfg.init_mode = dynasio::init_mode::create_if_not_exists;
+ * auto sink = co_await dynasio::sink::open(db, std::move(cfg));
+ * dynasio::item row{{"id", "7"}, {"qty", 1}};  // in its own statement for GCC 12 (README)
+ * co_await sink.write(std::move(row), +1);
  * co_await sink.commit();
  * @endcode
  *
