@@ -85,6 +85,10 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   DYNASIO_DECL static boost::asio::awaitable<write_report> submit(std::shared_ptr<batch_writer_impl> self,
                                                                   write_request req, admission a);
 
+  /// For a request already buffered (admission::wait): waits while the buffer is full. The
+  /// report says buffered, with std::errc::operation_canceled if cancelled while waiting.
+  DYNASIO_DECL static boost::asio::awaitable<write_report> wait_for_room(std::shared_ptr<batch_writer_impl> self);
+
   /// Drains everything (and refuses later writes when `close`); reports what failed.
   DYNASIO_DECL static boost::asio::awaitable<write_report> drain(std::shared_ptr<batch_writer_impl> self, bool close);
 

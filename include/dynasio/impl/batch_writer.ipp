@@ -374,16 +374,21 @@ DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::submit(std:
     if (r.error.code) co_return r;
     a = self->admit(req, r);
   }
+  if (a == admission::wait) r = co_await wait_for_room(std::move(self));
+  co_return r;
+}
+
+DYNASIO_DECL boost::asio::awaitable<write_report> batch_writer_impl::wait_for_room(
+    std::shared_ptr<batch_writer_impl> self) {
   // Backpressure: a full buffer waits for a call to complete (or a re-send to leave).
-  if (a == admission::wait) {
-    r.buffered = true;
-    while (self->fsm_.must_wait()) {
-      if (!co_await self->wait_change()) {
-        r.error = cancelled_info();
-        co_return r;
-      }
-      self->pump();
+  write_report r;
+  r.buffered = true;
+  while (self->fsm_.must_wait()) {
+    if (!co_await self->wait_change()) {
+      r.error = cancelled_info();
+      co_return r;
     }
+    self->pump();
   }
   co_return r;
 }

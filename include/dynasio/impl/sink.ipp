@@ -160,8 +160,7 @@ inline boost::asio::awaitable<write_report> sink_impl::hand_on(write_request& re
       write_request copy = request;
       r = co_await batch_writer_impl::submit(writer_, std::move(copy), a);
     } else if (a == admission::wait) {
-      write_request taken;  // admit() took `request`: it only waits for room here
-      r = co_await batch_writer_impl::submit(writer_, std::move(taken), a);
+      r = co_await batch_writer_impl::wait_for_room(writer_);
     }
     if (r.buffered || r.error.code) co_return r;
     failed.insert(failed.end(), std::make_move_iterator(r.failed.begin()), std::make_move_iterator(r.failed.end()));
@@ -200,12 +199,8 @@ inline boost::asio::awaitable<write_report> sink_impl::commit() {
     const std::optional<admission> a = writer_->try_admit(requests[next]);
     if (a == admission::done) continue;
     write_report r;
-    if (a) {
-      write_request taken;  // try_admit() took the request: only wait for room
-      r = co_await batch_writer_impl::submit(writer_, std::move(taken), *a);
-    } else {
-      r = co_await hand_on(requests[next], failed);
-    }
+    if (a) r = co_await batch_writer_impl::wait_for_room(writer_);  // taken; the buffer is full
+    else r = co_await hand_on(requests[next], failed);
     if (r.error.code) {
       // Cancelled (or the table's keys unknown) while handing the step on: what the writer did
       // not take goes back into the step, so the next commit() sends it.
