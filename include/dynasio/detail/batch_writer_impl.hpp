@@ -62,9 +62,10 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
    * admit() for the common case, which needs no report: when nothing is to be refused and the
    * key names are known, validates, serializes and buffers `req` and returns done or wait as
    * admit() does (and throws as admit() does, with `req` moved from). Otherwise does nothing
-   * (`req` untouched) and returns nullopt: admit() decides.
+   * (`req` untouched) and returns nullopt: admit() decides. `item_checked`: the caller has run
+   * validate_item() on a put's item (the sink's write() has), so it is not checked again.
    */
-  DYNASIO_DECL std::optional<admission> try_admit(write_request& req);
+  DYNASIO_DECL std::optional<admission> try_admit(write_request& req, bool item_checked);
 
   /**
    * try_admit() for a put of a described struct: a wire_struct is written straight into an
@@ -118,7 +119,7 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   bool refuse(write_report& r);
   // refuse() would refuse (and fill a report).
   bool must_refuse() const noexcept { return fsm_.closed() || fsm_.failed_size() != 0; }
-  batch_entry make_entry(write_request req);
+  batch_entry make_entry(write_request req, bool item_checked);
   // Writes a wire_struct's put into `e`; false when the item's way must decide.
   bool make_wire_entry(const wire_source& source, batch_entry& e);
   // Buffers `e`; returns done, or wait when the buffer is full.

@@ -121,7 +121,7 @@ DYNASIO_DECL batch_writer_impl::batch_writer_impl(client db, std::string table_n
   body_prefix_ += ":[";
 }
 
-DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) {
+DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req, bool item_checked) {
   const bool put = req.op == write_request::kind::put;
   const char* what = put ? "put_item" : "delete_item";
   batch_entry e = fsm_.blank_entry();
@@ -136,7 +136,7 @@ DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req) {
     e.key[i] = it->second;
   }
   if (put) {
-    validate_item_but_utf8(req.item, "batch_writer.put_item");
+    if (!item_checked) validate_item_but_utf8(req.item, "batch_writer.put_item");
   } else if (req.item.size() != key_names_.size()) {
     std::string names;
     for (const auto& n : key_names_) names += (names.empty() ? "'" : ", '") + n + "'";
@@ -317,14 +317,14 @@ DYNASIO_DECL admission batch_writer_impl::add_entry(batch_entry&& e) {
   return fsm_.must_wait() ? admission::wait : admission::done;
 }
 
-DYNASIO_DECL std::optional<admission> batch_writer_impl::try_admit(write_request& req) {
+DYNASIO_DECL std::optional<admission> batch_writer_impl::try_admit(write_request& req, bool item_checked) {
   if (must_refuse() || !keys_known_) return std::nullopt;
-  return add_entry(make_entry(std::move(req)));
+  return add_entry(make_entry(std::move(req), item_checked));
 }
 
 DYNASIO_DECL admission batch_writer_impl::admit(write_request& req, write_report& r) {
   if (refuse(r)) return admission::done;
-  const std::optional<admission> a = try_admit(req);
+  const std::optional<admission> a = try_admit(req, false);
   if (!a) return admission::learn_keys;
   r.buffered = true;
   return *a;
@@ -541,7 +541,7 @@ namespace detail {
 // Most requests are taken at once, with nothing to report and no wait: then neither a report
 // is made nor an inner coroutine runs.
 inline boost::asio::awaitable<void> submit_or_throw(std::shared_ptr<batch_writer_impl> self, write_request req) {
-  std::optional<admission> a = self->try_admit(req);
+  std::optional<admission> a = self->try_admit(req, false);
   if (a == admission::done) co_return;
   write_report r;
   if (!a) a = self->admit(req, r);

@@ -195,8 +195,8 @@ inline boost::asio::awaitable<write_report> sink_impl::commit() {
   std::vector<failed_request> failed;
   for (std::size_t next = 0; next < requests.size(); ++next) {
     // Most requests are taken at once, with nothing to report: then neither a report is made
-    // nor an inner coroutine runs.
-    const std::optional<admission> a = writer_->try_admit(requests[next]);
+    // nor an inner coroutine runs. write() validated every row to put.
+    const std::optional<admission> a = writer_->try_admit(requests[next], true);
     if (a == admission::done) continue;
     write_report r;
     if (a) r = co_await batch_writer_impl::wait_for_room(writer_);  // taken; the buffer is full
