@@ -172,8 +172,8 @@ class sink {
   DYNASIO_DECL boost::asio::awaitable<void> write(const item& row, int diff);
 
   /// write(), keeping `row` itself instead of a copy (a row built for the event and handed
-  /// over: `co_await sink.write(std::move(row), +1)`). A row it refuses (`errc::invalid_argument`,
-  /// `errc::closed`) is left as it was.
+  /// over: `co_await sink.write(std::move(row), +1)`). A row it takes is left empty; a row it
+  /// refuses (`errc::invalid_argument`, `errc::closed`) is left as it was.
   DYNASIO_DECL boost::asio::awaitable<void> write(item&& row, int diff);
 
   /// Ends the step: returns when every write so far is acknowledged; throws batch_error

@@ -17,6 +17,7 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -156,12 +157,9 @@ inline boost::asio::awaitable<write_report> sink_impl::hand_on(write_request& re
   for (int attempt = 0;; ++attempt) {
     write_report r;
     const admission a = writer_->admit(request, r);
-    if (a == admission::learn_keys) {
-      write_request copy = request;
-      r = co_await batch_writer_impl::submit(writer_, std::move(copy), a);
-    } else if (a == admission::wait) {
-      r = co_await batch_writer_impl::wait_for_room(writer_);
-    }
+    // sink::open() gives the writer the table's key names: it never has to learn them.
+    if (a == admission::learn_keys) throw std::logic_error("sink: the batch writer does not know the key names");
+    if (a == admission::wait) r = co_await batch_writer_impl::wait_for_room(writer_);
     if (r.buffered || r.error.code) co_return r;
     failed.insert(failed.end(), std::make_move_iterator(r.failed.begin()), std::make_move_iterator(r.failed.end()));
     if (attempt > 0) {
@@ -306,6 +304,8 @@ DYNASIO_DECL boost::asio::awaitable<void> sink::write(const item& row, int diff)
 DYNASIO_DECL boost::asio::awaitable<void> sink::write(item&& row, int diff) {
   key k = impl_->check_event(row, diff);
   impl_->step_.add(std::move(k), std::move(row), diff);
+  // Documented: a row taken is left empty (a moved-from map is only "valid but unspecified").
+  row.clear();
   co_return;
 }
 
