@@ -63,7 +63,8 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
    * key names are known, validates, serializes and buffers `req` and returns done or wait as
    * admit() does (and throws as admit() does, with `req` moved from). Otherwise does nothing
    * (`req` untouched) and returns nullopt: admit() decides. `item_checked`: the caller has run
-   * validate_item() on a put's item (the sink's write() has), so it is not checked again.
+   * validate_key_value() on the key attributes and validate_item() on a put's item (the sink's
+   * write() has), so neither is checked again; the key names are still looked up.
    */
   DYNASIO_DECL std::optional<admission> try_admit(write_request& req, bool item_checked);
 

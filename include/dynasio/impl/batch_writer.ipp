@@ -131,7 +131,7 @@ DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req, bool i
     if (it == req.item.end())
       throw error(errc::invalid_argument, std::string("batch_writer.") + what + ": the " + (put ? "item" : "key") +
                                               " has no key attribute '" + key_names_[i] + "'");
-    validate_key_value(key_names_[i], it->second, i == 0 ? key_role::partition : key_role::sort);
+    if (!item_checked) validate_key_value(key_names_[i], it->second, i == 0 ? key_role::partition : key_role::sort);
     // Assigned over a written entry's value: its string memory is reused.
     e.key[i] = it->second;
   }
