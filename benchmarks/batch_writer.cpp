@@ -6,7 +6,7 @@
 // afresh for each put; ROWS=struct-reused fills one struct again for each put, as a loader
 // reading rows into the same object does (the payload is then not copied).
 // Prints one line: items, seconds, items/s, CPU microseconds per item (user + system, from
-// getrusage) and peak RSS in KiB, as key=value pairs for compare.sh.
+// getrusage), of them system, and peak RSS in KiB, as key=value pairs for compare.sh.
 
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/client.hpp>
@@ -94,8 +94,9 @@ int main(int argc, char** argv) {
         cfg, [&](dynasio::client db) { return write_all(db, items, max_in_flight, flush_amount, structs, reuse); });
     const double secs = m.seconds;
     const double cpu = m.cpu_seconds;
-    std::printf("items=%zu seconds=%.3f items_per_s=%.0f cpu_us_per_item=%.2f peak_rss_kib=%ld\n", items, secs,
-                static_cast<double>(items) / secs, cpu * 1e6 / static_cast<double>(items), bench::peak_rss_kib());
+    std::printf("items=%zu seconds=%.3f items_per_s=%.0f cpu_us_per_item=%.2f sys_us_per_item=%.2f peak_rss_kib=%ld\n",
+                items, secs, static_cast<double>(items) / secs, cpu * 1e6 / static_cast<double>(items),
+                m.system_seconds * 1e6 / static_cast<double>(items), bench::peak_rss_kib());
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "bench_batch_writer: " << e.what() << '\n';

@@ -19,11 +19,22 @@
 
 namespace bench {
 
+inline double seconds_of(const timeval& t) {
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+}
+
+/// This process's CPU time (user + system) so far.
 inline double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  return seconds_of(u.ru_utime) + seconds_of(u.ru_stime);
+}
+
+/// Of it, the kernel's (system time).
+inline double system_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return seconds_of(u.ru_stime);
 }
 
 inline long peak_rss_kib() {
@@ -45,6 +56,8 @@ inline dynasio::client_config local_client_config(const char* endpoint) {
 struct measured {
   double seconds = 0;
   double cpu_seconds = 0;
+  /// Of cpu_seconds, the system time.
+  double system_seconds = 0;
 };
 
 /// Runs `body(db)` to its end on a fresh io_context with a client of `cfg`; rethrows its failure.
@@ -54,12 +67,14 @@ inline measured run_measured(const dynasio::client_config& cfg,
   dynasio::client db(ioc.get_executor(), cfg);
   std::exception_ptr failure;
   const double cpu0 = cpu_seconds();
+  const double sys0 = system_seconds();
   const auto t0 = std::chrono::steady_clock::now();
   boost::asio::co_spawn(ioc, body(db), [&](std::exception_ptr e) { failure = e; });
   ioc.run();
   measured m;
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   m.cpu_seconds = cpu_seconds() - cpu0;
+  m.system_seconds = system_seconds() - sys0;
   if (failure) std::rethrow_exception(failure);
   return m;
 }

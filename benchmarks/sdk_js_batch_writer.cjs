@@ -44,7 +44,8 @@ async function main() {
   const cpuUs = cpu.user + cpu.system;
   const rss = process.resourceUsage().maxRSS;
   console.log(`items=${items} seconds=${secs.toFixed(3)} items_per_s=${(items / secs).toFixed(0)} ` +
-              `cpu_us_per_item=${(cpuUs / items).toFixed(2)} peak_rss_kib=${rss}`);
+              `cpu_us_per_item=${(cpuUs / items).toFixed(2)} sys_us_per_item=${(cpu.system / items).toFixed(2)} ` +
+              `peak_rss_kib=${rss}`);
   client.destroy();
 }
 

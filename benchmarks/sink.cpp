@@ -105,10 +105,11 @@ int main(int argc, char** argv) {
     const auto events = static_cast<double>(o.events);
     std::printf(
         "events=%zu seconds=%.3f events_per_s=%.0f requests=%llu coalesced=%llu commits=%llu cpu_us_per_event=%.2f "
-        "cpu_us_per_request=%.2f peak_rss_kib=%ld\n",
+        "cpu_us_per_request=%.2f sys_us_per_event=%.2f peak_rss_kib=%ld\n",
         o.events, secs, events / secs, static_cast<unsigned long long>(requests),
         static_cast<unsigned long long>(stats.rows_coalesced), static_cast<unsigned long long>(stats.commits),
-        cpu * 1e6 / events, requests ? cpu * 1e6 / static_cast<double>(requests) : 0.0, bench::peak_rss_kib());
+        cpu * 1e6 / events, requests ? cpu * 1e6 / static_cast<double>(requests) : 0.0, m.system_seconds * 1e6 / events,
+        bench::peak_rss_kib());
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "bench_sink: " << e.what() << '\n';
