@@ -381,24 +381,34 @@ TEST_CASE("batch_fsm: close() is a state the writer checks before taking a write
 
 TEST_CASE("batch_fsm: written requests' key and wire storage comes back through blank_entry(); re-sent ones stay") {
   batch_fsm fsm(cfg(3));
-  CHECK(fsm.blank_entry().key.empty());  // nothing written yet: a new entry
+  CHECK(fsm.blank_entry().key.empty());  // nothing written yet: a new slot
   fsm.add(put("a", 0, 300));
   fsm.add(put("b", 0, 300));
-  fsm.add(put("huge", 0, 5000));  // over max_spare_wire: not kept
+  fsm.add(put("huge", 0, 5000));  // over max_spare_wire: its text is not kept
+  CHECK(fsm.slot_count() == 3);
   const auto id = fsm.next_batch(t0, false);
   REQUIRE(show(fsm, id) == "a/0 b/0 huge/0");
-  // b comes back unprocessed: it is re-sent, so its storage is still its own.
+  // b comes back unprocessed: it is re-sent, so its slot is still its own.
   const batch_outcome out = fsm.on_reply(id, {false, true, false}, t0);
   CHECK(out.written == 2);
   CHECK(out.requeued == 1);
-  batch_entry kept = fsm.blank_entry();
-  CHECK(kept.wire.empty());
-  CHECK(kept.wire.capacity() >= 300);
-  CHECK(kept.key.size() == 1);  // the key's values stay, to be assigned over
-  CHECK(kept.request.item.empty());
-  CHECK(fsm.blank_entry().wire.capacity() < 300);  // only a's storage was kept
-  // The re-sent request is intact.
-  const auto again = fsm.next_batch(t0 + 10s, false);
-  CHECK(show(fsm, again) == "b/0");
+  // The slot freed last comes first: huge's, without its 5000 bytes.
+  batch_entry& first = fsm.blank_entry();
+  CHECK(first.wire.empty());
+  CHECK(first.wire.capacity() < 300);
+  CHECK(first.key.size() == 1);  // the key's values stay, to be assigned over
+  CHECK(first.request.item.empty());
+  CHECK(&fsm.blank_entry() == &first);  // the same slot until it is added
+  fsm.add(put("c", 0, 10));
+  // Then a's, with its text's memory.
+  batch_entry& second = fsm.blank_entry();
+  CHECK(&second != &first);
+  CHECK(second.wire.empty());
+  CHECK(second.wire.capacity() >= 300);
+  CHECK(second.key.size() == 1);
+  CHECK(fsm.slot_count() == 3);  // no slot was made for c
+  // The re-sent request is intact, and goes before c.
+  const auto again = fsm.next_batch(t0 + 10s, true);
+  CHECK(show(fsm, again) == "b/0 c/0");
   CHECK(fsm.batch(again).front().wire.size() == 300);
 }

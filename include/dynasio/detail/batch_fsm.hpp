@@ -17,8 +17,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <list>
-#include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -69,14 +70,13 @@ DYNASIO_DECL write_request request_of(const batch_entry& e);
 /// As request_of(), moving the request out of `e`.
 DYNASIO_DECL write_request take_request(batch_entry& e);
 
-// An entry is moved from list to call to list while its key is busy, never copied: vectors of
-// entries then move their elements instead of copying them, and batch_fsm's key views stay valid.
 static_assert(std::is_nothrow_move_constructible_v<batch_entry> && std::is_nothrow_move_assignable_v<batch_entry>);
 
 /**
- * A view of the key of a batch_entry, with its hash. Moving a vector keeps its elements where
- * they are, so the view follows the entry through moves; batch_fsm indexes busy and buffered
- * keys this way instead of copying every key into a set.
+ * A view of the key of a batch_entry, with its hash: the key's values where its vector keeps
+ * them. batch_fsm indexes busy and buffered keys this way instead of copying every key into a
+ * set; an entry stays in its slot from add() until it is written or given up on, so the view
+ * stays valid while the key is busy.
  */
 struct key_ref {
   const attribute_value* data = nullptr;
@@ -93,6 +93,71 @@ struct key_ref {
 
 struct key_ref_hash {
   std::size_t operator()(const key_ref& k) const noexcept { return k.hash; }
+};
+
+/// The slots of a batch_fsm's entries: chunks of 64 that never move, found by shift and mask
+/// (std::deque's indexing costs a call per access).
+class batch_slots {
+ public:
+  static constexpr std::size_t chunk = 64;
+
+  batch_entry& operator[](std::uint32_t i) noexcept { return chunks_[i / chunk][i % chunk]; }
+  const batch_entry& operator[](std::uint32_t i) const noexcept { return chunks_[i / chunk][i % chunk]; }
+  std::size_t size() const noexcept { return size_; }
+  /// Makes one more slot (a new chunk every 64).
+  void grow() {
+    if (size_ % chunk == 0) chunks_.push_back(std::make_unique<batch_entry[]>(chunk));
+    ++size_;
+  }
+
+ private:
+  std::vector<std::unique_ptr<batch_entry[]>> chunks_;
+  std::size_t size_ = 0;
+};
+
+/// The requests of one call, in the order they go in its body: a view of their slots in a batch_fsm,
+/// valid until the call completes (on_reply(), on_call_failed()).
+class batch_call {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = batch_entry;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const batch_entry*;
+    using reference = const batch_entry&;
+
+    iterator() = default;
+    iterator(const batch_slots* slots, const std::uint32_t* at) noexcept : slots_(slots), at_(at) {}
+    reference operator*() const noexcept { return (*slots_)[*at_]; }
+    pointer operator->() const noexcept { return &(*slots_)[*at_]; }
+    iterator& operator++() noexcept {
+      ++at_;
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      iterator old = *this;
+      ++at_;
+      return old;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.at_ == b.at_; }
+
+   private:
+    const batch_slots* slots_ = nullptr;
+    const std::uint32_t* at_ = nullptr;
+  };
+
+  batch_call(const batch_slots& slots, const std::vector<std::uint32_t>& ids) noexcept : slots_(&slots), ids_(&ids) {}
+  std::size_t size() const noexcept { return ids_->size(); }
+  bool empty() const noexcept { return ids_->empty(); }
+  const batch_entry& operator[](std::size_t i) const noexcept { return (*slots_)[(*ids_)[i]]; }
+  const batch_entry& front() const noexcept { return (*this)[0]; }
+  iterator begin() const noexcept { return {slots_, ids_->data()}; }
+  iterator end() const noexcept { return {slots_, ids_->data() + ids_->size()}; }
+
+ private:
+  const batch_slots* slots_;
+  const std::vector<std::uint32_t>* ids_;
 };
 
 /// Limits and retry settings of a batch_fsm.
@@ -172,12 +237,21 @@ class batch_fsm {
  public:
   DYNASIO_DECL explicit batch_fsm(batch_fsm_config cfg);
 
-  /// Buffers `e` (its seq is assigned here). Returns true when it replaced a buffered request.
-  DYNASIO_DECL bool add(batch_entry&& e);
+  /**
+   * The free slot the next add_blank() buffers, emptied, to be filled in place: the slot of
+   * the request written last, with the memory of its key and wire text kept (the key's values
+   * stay, to be assigned over; a wire text over max_spare_wire bytes is freed), else a new
+   * one. Calling it again before add_blank() returns the same slot, emptied again. The
+   * reference is valid until the slot is added (slots never move).
+   */
+  DYNASIO_DECL batch_entry& blank_entry();
 
-  /// An empty entry to fill for add(): one that was written, with the memory of its key and
-  /// wire text kept (the key's values stay, to be assigned over), else a new one.
-  DYNASIO_DECL batch_entry blank_entry() noexcept;
+  /// Buffers the slot blank_entry() returned and filled (its seq and key hash are set here).
+  /// Returns true when it replaced a buffered request with the same key (overwrite).
+  DYNASIO_DECL bool add_blank();
+
+  /// Buffers `e`, moved into a free slot: blank_entry(), then add_blank().
+  DYNASIO_DECL bool add(batch_entry&& e);
 
   /**
    * The next call to make, or 0 when there is none. Split halves go alone and first; then due
@@ -195,7 +269,7 @@ class batch_fsm {
   }
 
   /// Backpressure: a producer waits while a full call's worth of requests is buffered.
-  bool must_wait() const noexcept { return pending_.size() >= cfg_.flush_amount; }
+  bool must_wait() const noexcept { return pending_.size >= cfg_.flush_amount; }
 
   /**
    * Whether resume() may have something new to do after add(): a full call is buffered, or a
@@ -204,7 +278,7 @@ class batch_fsm {
    * (an alarm set by resume(), or a call in flight that completes). The writer then skips
    * resume() and its clock read for most requests.
    */
-  bool may_send_after_add() const noexcept { return pending_.size() >= cfg_.flush_amount || draining_ > 0; }
+  bool may_send_after_add() const noexcept { return pending_.size >= cfg_.flush_amount || draining_ > 0; }
 
   /// A flush()/close() starts waiting: partial calls go out while at least one waits.
   void begin_drain() noexcept { ++draining_; }
@@ -220,7 +294,7 @@ class batch_fsm {
   bool abandoned() const noexcept { return abandoned_; }
 
   /// The requests of call `id`, as returned by next_batch() and not yet completed.
-  DYNASIO_DECL const std::vector<batch_entry>& batch(std::uint64_t id) const;
+  DYNASIO_DECL batch_call batch(std::uint64_t id) const;
 
   /// Call `id` succeeded; `unprocessed[i]` tells whether request i came back in UnprocessedItems;
   /// `table_throttles`: throttling replies about the table's capacity the client retried in it.
@@ -246,60 +320,83 @@ class batch_fsm {
   /// Every request not yet acknowledged nor failed (buffered, waiting, in a call), in order.
   DYNASIO_DECL std::vector<write_request> remaining() const;
 
-  std::size_t pending_size() const noexcept { return pending_.size(); }
+  std::size_t pending_size() const noexcept { return pending_.size; }
   std::size_t calls_in_flight() const noexcept { return in_flight_.size(); }
   /// Call `id` was returned by next_batch() and has not completed.
-  bool in_flight(std::uint64_t id) const noexcept { return in_flight_.count(id) != 0; }
+  bool in_flight(std::uint64_t id) const noexcept { return find_call(id) != in_flight_.end(); }
   std::size_t failed_size() const noexcept { return failed_.size(); }
   /// Nothing buffered, waiting or in flight.
-  bool idle() const noexcept { return pending_.empty() && retry_.empty() && splits_.empty() && in_flight_.empty(); }
+  bool idle() const noexcept { return pending_.size == 0 && retry_.size == 0 && splits_.empty() && in_flight_.empty(); }
+  /// Slots made so far (each holds a request, or the storage of one written): the most
+  /// requests held at once.
+  std::size_t slot_count() const noexcept { return slots_.size(); }
+  /// A written request's wire text keeps its memory for the next request up to this size.
+  static constexpr std::size_t max_spare_wire = 4096;
   /// Upper bound of the backoff after `attempts` failed attempts.
   DYNASIO_DECL std::chrono::milliseconds max_backoff(unsigned attempts) const;
   const batch_fsm_config& config() const noexcept { return cfg_; }
 
  private:
+  // A slot's place in the FIFO it waits in (pending_ or retry_), as slot numbers.
+  static constexpr std::uint32_t no_slot = 0xFFFFFFFFu;
+  struct slot_link {
+    std::uint32_t prev = no_slot;
+    std::uint32_t next = no_slot;
+  };
+  // A FIFO of slots, linked through links_: an entry leaves from anywhere (a busy key's newer
+  // requests stay behind) without moving.
+  struct slot_list {
+    std::uint32_t head = no_slot;
+    std::uint32_t tail = no_slot;
+    std::size_t size = 0;
+  };
+  using call_list = std::vector<std::pair<std::uint64_t, std::vector<std::uint32_t>>>;
+
   // Why a request goes back: capacity (paced re-send), hot_key (backoff, no strike), failure.
   // capacity_singled: a capacity rejection in a call the table mostly took (this request is
   // singled out: it counts in max_request_attempts, still without a backoff of its own).
   enum class requeue_kind { capacity, capacity_singled, hot_key, failure };
-  void requeue(batch_entry e, batch_clock::time_point now, batch_outcome& out, requeue_kind kind);
+  void requeue(std::uint32_t s, batch_clock::time_point now, batch_outcome& out, requeue_kind kind);
   // Something could leave now if the pace let it.
   bool sendable(batch_clock::time_point now) const;
-  void fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out);
-  std::vector<batch_entry> take_in_flight(std::uint64_t id);
-  void recycle(std::vector<batch_entry>& entries) noexcept;
+  void fail(std::uint32_t s, std::error_code code, std::string message, batch_outcome& out);
+  std::vector<std::uint32_t> take_in_flight(std::uint64_t id);
+  // The slot's request is done with (written, replaced, given up on): it becomes free, keeping
+  // its key and wire memory for the next request.
+  void release(std::uint32_t s) noexcept;
+  // Emptied slot-number vectors of calls, kept for the next calls.
+  void recycle(std::vector<std::uint32_t>& ids) noexcept;
+  void push_back(slot_list& l, std::uint32_t s) noexcept;
+  // Unlinks `s`; returns the slot after it.
+  std::uint32_t unlink(slot_list& l, std::uint32_t s) noexcept;
+  call_list::const_iterator find_call(std::uint64_t id) const noexcept {
+    return std::find_if(in_flight_.begin(), in_flight_.end(), [id](const auto& c) { return c.first == id; });
+  }
 
   batch_fsm_config cfg_;
   std::uint64_t next_seq_ = 1;
   std::uint64_t next_id_ = 1;
-  std::list<batch_entry> pending_;
-  // Keys of pending_ (with overwrite), viewing the entries in their list nodes.
-  std::unordered_map<key_ref, std::list<batch_entry>::iterator, key_ref_hash> pending_index_;
-  std::list<batch_entry> retry_;
-  std::list<std::vector<batch_entry>> splits_;
-  std::map<std::uint64_t, std::vector<batch_entry>> in_flight_;
+  // Every request the writer holds lives in one slot from add_blank() until it is written or
+  // given up on: the lists and calls below hold slot numbers, so a request is never moved or
+  // copied on its way, and a written request leaves its slot (its key and wire memory) to the
+  // next. Adding slots never moves the others.
+  batch_slots slots_;
+  std::vector<slot_link> links_;
+  // Slots free for blank_entry(), the most recently freed last.
+  std::vector<std::uint32_t> free_;
+  slot_list pending_;
+  // Keys of pending_ (with overwrite), viewing the entries in their slots.
+  std::unordered_map<key_ref, std::uint32_t, key_ref_hash> pending_index_;
+  slot_list retry_;
+  std::list<std::vector<std::uint32_t>> splits_;
+  // Calls in flight (at most max_in_flight), in the order they were formed.
+  call_list in_flight_;
   // Keys with a request in a call, waiting for a re-send or in a split half, viewing that request.
   busy_keys<key_ref> busy_;
   std::vector<std::pair<std::uint64_t, failed_request>> failed_;
-  // Emptied call vectors kept for the next calls: one allocation per call of 25 entries is large
-  // enough to make malloc consolidate its free lists, which slows every small allocation after it.
-  std::vector<std::vector<batch_entry>> spare_;
+  // Emptied call vectors kept for the next calls (one allocation per call otherwise).
+  std::vector<std::vector<std::uint32_t>> spare_;
   static constexpr std::size_t max_spare = 16;
-  // List nodes of requests that left pending_, reused by the next requests (up to
-  // max_spare_nodes): without them every request costs an allocation that outlives a call, the
-  // pattern malloc's per-thread caches serve worst. A spare list node holds a moved-from entry,
-  // which owns no memory.
-  std::list<batch_entry> spare_nodes_;
-  static constexpr std::size_t max_spare_nodes = 256;
-  // Key and wire storage of written entries, handed out by blank_entry(): without them every
-  // request costs two more allocations (its key vector and its wire text). At most
-  // max_spare_nodes, each with a wire capacity of at most max_spare_wire bytes.
-  struct entry_storage {
-    key_values key;
-    std::string wire;
-  };
-  std::vector<entry_storage> spare_entries_;
-  static constexpr std::size_t max_spare_wire = 4096;
   detail::jitter jitter_;
   std::size_t draining_ = 0;
   bool closed_ = false;

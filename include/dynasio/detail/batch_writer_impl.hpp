@@ -120,13 +120,15 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   bool refuse(write_report& r);
   // refuse() would refuse (and fill a report).
   bool must_refuse() const noexcept { return fsm_.closed() || fsm_.failed_size() != 0; }
-  batch_entry make_entry(write_request req, bool item_checked);
-  // Writes a wire_struct's put into `e`; false when the item's way must decide.
-  bool make_wire_entry(const wire_source& source, batch_entry& e);
-  // Buffers `e`; returns done, or wait when the buffer is full.
-  admission add_entry(batch_entry&& e);
-  void make_body(std::string& body, const std::vector<batch_entry>& entries) const;
-  std::vector<bool> unprocessed_flags(const boost::json::object& reply, const std::vector<batch_entry>& entries) const;
+  // Fills the state machine's blank entry with `req` (validated, serialized); add_entry() then
+  // buffers it. Throws, the blank entry left unbuffered, for a request DynamoDB would refuse.
+  void make_entry(write_request req, bool item_checked);
+  // Writes a wire_struct's put into the blank entry; false when the item's way must decide.
+  bool make_wire_entry(const wire_source& source);
+  // Buffers the blank entry; returns done, or wait when the buffer is full.
+  admission add_entry();
+  void make_body(std::string& body, const batch_call& entries) const;
+  std::vector<bool> unprocessed_flags(const boost::json::object& reply, const batch_call& entries) const;
   void complete(std::uint64_t id, call_outcome& call, std::chrono::microseconds latency);
   void pump();
   void wake_all() noexcept;

@@ -42,45 +42,99 @@ inline bool batch_retryable(std::error_code ec) {
 
 DYNASIO_DECL batch_fsm::batch_fsm(batch_fsm_config cfg) : cfg_(cfg), jitter_(cfg.seed), pacer_(cfg.flush_amount) {
   spare_.reserve(max_spare);
-  spare_entries_.reserve(max_spare_nodes);
 }
 
-DYNASIO_DECL batch_entry batch_fsm::blank_entry() noexcept {
-  batch_entry e;
-  if (!spare_entries_.empty()) {
-    e.key = std::move(spare_entries_.back().key);
-    e.wire = std::move(spare_entries_.back().wire);
-    spare_entries_.pop_back();
+DYNASIO_DECL void batch_fsm::push_back(slot_list& l, std::uint32_t s) noexcept {
+  links_[s] = slot_link{l.tail, no_slot};
+  if (l.tail != no_slot) links_[l.tail].next = s;
+  else l.head = s;
+  l.tail = s;
+  ++l.size;
+}
+
+DYNASIO_DECL std::uint32_t batch_fsm::unlink(slot_list& l, std::uint32_t s) noexcept {
+  const slot_link k = links_[s];
+  if (k.prev != no_slot) links_[k.prev].next = k.next;
+  else l.head = k.next;
+  if (k.next != no_slot) links_[k.next].prev = k.prev;
+  else l.tail = k.prev;
+  links_[s] = slot_link{};
+  --l.size;
+  return k.next;
+}
+
+DYNASIO_DECL batch_entry& batch_fsm::blank_entry() {
+  if (free_.empty()) {
+    // free_ keeps room for every slot, so that release() never allocates; a failed allocation
+    // leaves the three in step.
+    if (free_.capacity() <= slots_.size()) free_.reserve(2 * slots_.size() + 16);
+    links_.emplace_back();
+    try {
+      slots_.grow();
+    } catch (...) {
+      links_.pop_back();
+      throw;
+    }
+    free_.push_back(static_cast<std::uint32_t>(slots_.size() - 1));
   }
+  batch_entry& e = slots_[free_.back()];
+  // What release() left, or what an earlier blank_entry() caller wrote before giving up.
+  e.request.op = write_request::kind::put;
+  e.request.item.clear();
+  e.item_in_wire = false;
+  e.key_hash = 0;
+  e.wire.clear();
+  e.seq = 0;
+  e.attempts = 0;
+  e.strikes = 0;
+  e.last_sent = e.first_sent = e.not_before = batch_clock::time_point{};
+  e.last_code.clear();
+  e.last_message.clear();
   return e;
 }
 
-DYNASIO_DECL bool batch_fsm::add(batch_entry&& e) {
-  e.seq = next_seq_++;
-  e.key_hash = key_hash{}(e.key);
+DYNASIO_DECL bool batch_fsm::add_blank() {
+  const std::uint32_t s = free_.back();
+  free_.pop_back();
+  batch_entry& e = slots_[s];
   bool replaced = false;
+  e.key_hash = key_hash{}(e.key);
   if (cfg_.overwrite) {
     if (auto it = pending_index_.find(key_ref(e)); it != pending_index_.end()) {
-      const auto old = it->second;
+      const std::uint32_t old = it->second;
       pending_index_.erase(it);
-      pending_.erase(old);
+      unlink(pending_, old);
+      release(old);
       replaced = true;
     }
+    pending_index_.emplace(key_ref(e), s);
   }
-  if (spare_nodes_.empty()) {
-    pending_.push_back(std::move(e));
-  } else {
-    pending_.splice(pending_.end(), spare_nodes_, spare_nodes_.begin());
-    pending_.back() = std::move(e);
-  }
-  if (cfg_.overwrite) pending_index_.emplace(key_ref(pending_.back()), std::prev(pending_.end()));
+  e.seq = next_seq_++;
+  push_back(pending_, s);
   return replaced;
 }
 
+DYNASIO_DECL bool batch_fsm::add(batch_entry&& e) {
+  blank_entry() = std::move(e);
+  return add_blank();
+}
+
+DYNASIO_DECL void batch_fsm::release(std::uint32_t s) noexcept {
+  batch_entry& e = slots_[s];
+  // The item (a delete's key, a put the writer did not serialize) goes now; the key's values and
+  // the wire text's memory stay for the next request, unless the text was unusually large.
+  e.request.item.clear();
+  if (e.wire.capacity() > max_spare_wire) std::string().swap(e.wire);
+  else e.wire.clear();
+  e.last_message.clear();
+  // free_ has room for every slot (blank_entry() reserves it): this never allocates.
+  free_.push_back(s);
+}
+
 DYNASIO_DECL std::uint64_t batch_fsm::next_batch(batch_clock::time_point now, bool drain) {
-  std::vector<batch_entry> out;
+  std::vector<std::uint32_t> out;
   // Reserved when the first request is taken: most calls (one per buffered request) take none.
-  const auto take = [&](batch_entry& e) {
+  const auto take = [&](std::uint32_t s) {
     if (out.capacity() == 0) {
       if (!spare_.empty()) {
         out = std::move(spare_.back());
@@ -89,8 +143,8 @@ DYNASIO_DECL std::uint64_t batch_fsm::next_batch(batch_clock::time_point now, bo
         out.reserve(cfg_.flush_amount);
       }
     }
-    e.last_sent = now;
-    out.push_back(std::move(e));
+    slots_[s].last_sent = now;
+    out.push_back(s);
   };
   if (!splits_.empty()) {
     // A half of a rejected call travels alone, so that a rejection points at it.
@@ -101,88 +155,79 @@ DYNASIO_DECL std::uint64_t batch_fsm::next_batch(batch_clock::time_point now, bo
     const auto fits = [&](const batch_entry& e) {
       return out.empty() || bytes + e.wire.size() + 1 <= cfg_.max_batch_bytes;
     };
-    for (auto it = retry_.begin(); it != retry_.end() && out.size() < cfg_.flush_amount;) {
-      if (it->not_before > now || !fits(*it)) {
-        ++it;
+    for (std::uint32_t s = retry_.head; s != no_slot && out.size() < cfg_.flush_amount;) {
+      const batch_entry& e = slots_[s];
+      if (e.not_before > now || !fits(e)) {
+        s = links_[s].next;
         continue;
       }
-      bytes += it->wire.size() + 1;
-      take(*it);
-      it = retry_.erase(it);
+      bytes += e.wire.size() + 1;
+      take(s);
+      s = unlink(retry_, s);
     }
     // Fresh requests wait for a full call unless something forces one out.
-    if (drain || !out.empty() || pending_.size() >= cfg_.flush_amount) {
-      for (auto it = pending_.begin(); it != pending_.end() && out.size() < cfg_.flush_amount;) {
+    if (drain || !out.empty() || pending_.size >= cfg_.flush_amount) {
+      for (std::uint32_t s = pending_.head; s != no_slot && out.size() < cfg_.flush_amount;) {
+        batch_entry& e = slots_[s];
         // A busy key (in flight, waiting for a re-send, or already in this call) keeps its
         // newer requests in the FIFO: they go in a later call, in order.
-        const key_ref key(*it);
+        const key_ref key(e);
         if (busy_.contains(key)) {
-          ++it;
+          s = links_[s].next;
           continue;
         }
-        if (!fits(*it)) break;
-        bytes += it->wire.size() + 1;
+        if (!fits(e)) break;
+        bytes += e.wire.size() + 1;
         if (cfg_.overwrite) pending_index_.erase(key);
-        it->first_sent = now;
-        take(*it);
-        // The view follows the entry's key into `out` (a moved vector keeps its elements).
+        e.first_sent = now;
+        take(s);
         busy_.insert(key);
-        const auto taken = it++;
-        if (spare_nodes_.size() < max_spare_nodes) spare_nodes_.splice(spare_nodes_.begin(), pending_, taken);
-        else pending_.erase(taken);
+        s = unlink(pending_, s);
       }
     }
   }
   if (out.empty()) return 0;
   if (cfg_.pace) pacer_.on_sent(now, out.size());
   std::uint64_t id = next_id_++;
-  in_flight_.emplace(id, std::move(out));
+  in_flight_.emplace_back(id, std::move(out));
   return id;
 }
 
-DYNASIO_DECL const std::vector<batch_entry>& batch_fsm::batch(std::uint64_t id) const {
-  auto it = in_flight_.find(id);
+DYNASIO_DECL batch_call batch_fsm::batch(std::uint64_t id) const {
+  auto it = find_call(id);
   if (it == in_flight_.end()) throw std::logic_error("batch_fsm: unknown call id");
-  return it->second;
+  return batch_call(slots_, it->second);
 }
 
-DYNASIO_DECL std::vector<batch_entry> batch_fsm::take_in_flight(std::uint64_t id) {
-  auto it = in_flight_.find(id);
+DYNASIO_DECL std::vector<std::uint32_t> batch_fsm::take_in_flight(std::uint64_t id) {
+  auto it = std::find_if(in_flight_.begin(), in_flight_.end(), [id](const auto& c) { return c.first == id; });
   if (it == in_flight_.end()) throw std::logic_error("batch_fsm: unknown call id");
-  std::vector<batch_entry> entries = std::move(it->second);
+  std::vector<std::uint32_t> ids = std::move(it->second);
   in_flight_.erase(it);
-  return entries;
+  return ids;
 }
 
-DYNASIO_DECL void batch_fsm::recycle(std::vector<batch_entry>& entries) noexcept {
-  // Written entries leave their key and wire memory for blank_entry(); spare_entries_ was
-  // reserved for max_spare_nodes, so this never allocates.
-  for (batch_entry& e : entries) {
-    if (spare_entries_.size() >= max_spare_nodes) break;
-    // An entry moved on (re-sent, failed, split) left nothing behind.
-    if (e.wire.empty() || e.wire.capacity() > max_spare_wire) continue;
-    entry_storage& kept = spare_entries_.emplace_back();
-    kept.key = std::move(e.key);
-    kept.wire = std::move(e.wire);
-    kept.wire.clear();
-  }
-  entries.clear();
+DYNASIO_DECL void batch_fsm::recycle(std::vector<std::uint32_t>& ids) noexcept {
+  ids.clear();
   // spare_ was reserved for max_spare vectors: this push_back never allocates.
-  if (spare_.size() < max_spare && entries.capacity() >= cfg_.flush_amount) spare_.push_back(std::move(entries));
+  if (spare_.size() < max_spare && ids.capacity() >= cfg_.flush_amount) spare_.push_back(std::move(ids));
 }
 
 DYNASIO_DECL std::chrono::milliseconds batch_fsm::max_backoff(unsigned attempts) const {
   return capped_backoff(cfg_.base_delay, cfg_.max_delay, attempts);
 }
 
-DYNASIO_DECL void batch_fsm::fail(batch_entry e, std::error_code code, std::string message, batch_outcome& out) {
+DYNASIO_DECL void batch_fsm::fail(std::uint32_t s, std::error_code code, std::string message, batch_outcome& out) {
+  batch_entry& e = slots_[s];
   busy_.erase(key_ref(e));
   failed_.emplace_back(e.seq, failed_request{take_request(e), code, std::move(message)});
+  release(s);
   ++out.failed;
 }
 
-DYNASIO_DECL void batch_fsm::requeue(batch_entry e, batch_clock::time_point now, batch_outcome& out,
+DYNASIO_DECL void batch_fsm::requeue(std::uint32_t s, batch_clock::time_point now, batch_outcome& out,
                                      requeue_kind kind) {
+  batch_entry& e = slots_[s];
   ++e.attempts;
   // Paced, a slow table is not a stuck request: only other failures count, and the budget runs
   // from the last time the table took anything.
@@ -192,8 +237,8 @@ DYNASIO_DECL void batch_fsm::requeue(batch_entry e, batch_clock::time_point now,
   if (e.strikes > cfg_.max_request_attempts || spent >= cfg_.retry_budget) {
     std::string why = e.last_message + " (gave up after " + std::to_string(e.attempts) + " attempts in " +
                       std::to_string(spent.count()) + " ms)";
-    std::error_code code = e.last_code;
-    fail(std::move(e), code, std::move(why), out);
+    const std::error_code code = e.last_code;
+    fail(s, code, std::move(why), out);
     return;
   }
   if (cfg_.pace && (kind == requeue_kind::capacity || kind == requeue_kind::capacity_singled)) {
@@ -203,68 +248,71 @@ DYNASIO_DECL void batch_fsm::requeue(batch_entry e, batch_clock::time_point now,
     e.not_before = now + std::max(cfg_.min_delay, jitter_.full(max_backoff(n)));
   }
   // The key stays busy: nothing newer for it may be sent before this re-send is settled.
-  retry_.push_back(std::move(e));
+  push_back(retry_, s);
   ++out.requeued;
 }
 
 DYNASIO_DECL batch_outcome batch_fsm::on_reply(std::uint64_t id, const std::vector<bool>& unprocessed,
                                                batch_clock::time_point now, unsigned table_throttles) {
   batch_outcome out;
-  std::vector<batch_entry> entries = take_in_flight(id);
+  std::vector<std::uint32_t> ids = take_in_flight(id);
   requeue_kind kind = requeue_kind::capacity;
-  if (cfg_.pace && !entries.empty()) {
+  if (cfg_.pace && !ids.empty()) {
     std::size_t rejected = 0;
-    for (std::size_t i = 0; i < entries.size() && i < unprocessed.size(); ++i) rejected += unprocessed[i] ? 1 : 0;
-    pacer_.on_result(entries.front().last_sent, now, entries.size(), rejected, table_throttles != 0);
-    if (rejected < entries.size()) last_written_ = now;
+    for (std::size_t i = 0; i < ids.size() && i < unprocessed.size(); ++i) rejected += unprocessed[i] ? 1 : 0;
+    pacer_.on_result(slots_[ids.front()].last_sent, now, ids.size(), rejected, table_throttles != 0);
+    if (rejected < ids.size()) last_written_ = now;
     // The table took most of the call but not these: they count as attempts.
-    if (2 * rejected <= entries.size()) kind = requeue_kind::capacity_singled;
+    if (2 * rejected <= ids.size()) kind = requeue_kind::capacity_singled;
   }
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    batch_entry& e = entries[i];
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const std::uint32_t s = ids[i];
+    batch_entry& e = slots_[s];
     if (i < unprocessed.size() && unprocessed[i]) {
       e.last_code = make_error_code(errc::batch_incomplete);
       e.last_message = "returned in UnprocessedItems";
-      requeue(std::move(e), now, out, kind);
+      requeue(s, now, out, kind);
     } else {
       busy_.erase(key_ref(e));
+      release(s);
       ++out.written;
     }
   }
-  recycle(entries);
+  recycle(ids);
   return out;
 }
 
 DYNASIO_DECL batch_outcome batch_fsm::on_call_failed(std::uint64_t id, std::error_code code, const std::string& message,
                                                      batch_clock::time_point now, bool hot_key) {
   batch_outcome out;
-  std::vector<batch_entry> entries = take_in_flight(id);
+  std::vector<std::uint32_t> ids = take_in_flight(id);
   const bool throttled = is_throttling(code);
-  if (cfg_.pace && throttled && !hot_key && !entries.empty())
-    pacer_.on_result(entries.front().last_sent, now, entries.size(), entries.size(), true);
+  if (cfg_.pace && throttled && !hot_key && !ids.empty())
+    pacer_.on_result(slots_[ids.front()].last_sent, now, ids.size(), ids.size(), true);
   const requeue_kind kind =
       !throttled ? requeue_kind::failure : (hot_key ? requeue_kind::hot_key : requeue_kind::capacity);
   if (code == service_errc::validation_exception) {
-    if (entries.size() > 1) {
+    if (ids.size() > 1) {
       // DynamoDB rejects the whole call for one bad request: halve until it stands alone.
-      const auto mid = entries.begin() + static_cast<std::ptrdiff_t>(entries.size() / 2);
-      splits_.emplace_back(std::make_move_iterator(entries.begin()), std::make_move_iterator(mid));
-      splits_.emplace_back(std::make_move_iterator(mid), std::make_move_iterator(entries.end()));
+      const auto mid = ids.begin() + static_cast<std::ptrdiff_t>(ids.size() / 2);
+      splits_.emplace_back(ids.begin(), mid);
+      splits_.emplace_back(mid, ids.end());
       out.split = true;
     } else {
-      for (auto& e : entries) fail(std::move(e), code, message, out);
+      for (std::uint32_t s : ids) fail(s, code, message, out);
     }
-    recycle(entries);
+    recycle(ids);
     return out;
   }
   const bool retry = batch_retryable(code);
-  for (auto& e : entries) {
+  for (std::uint32_t s : ids) {
+    batch_entry& e = slots_[s];
     e.last_code = code;
     e.last_message = message;
-    if (retry) requeue(std::move(e), now, out, kind);
-    else fail(std::move(e), code, message, out);
+    if (retry) requeue(s, now, out, kind);
+    else fail(s, code, message, out);
   }
-  recycle(entries);
+  recycle(ids);
   return out;
 }
 
@@ -299,14 +347,16 @@ DYNASIO_DECL batch_action batch_fsm::resume(batch_clock::time_point now) {
 }
 
 DYNASIO_DECL bool batch_fsm::sendable(batch_clock::time_point now) const {
-  if (!splits_.empty() || pending_.size() >= cfg_.flush_amount || (draining_ > 0 && !pending_.empty())) return true;
-  return std::any_of(retry_.begin(), retry_.end(), [&](const batch_entry& e) { return e.not_before <= now; });
+  if (!splits_.empty() || pending_.size >= cfg_.flush_amount || (draining_ > 0 && pending_.size != 0)) return true;
+  for (std::uint32_t s = retry_.head; s != no_slot; s = links_[s].next)
+    if (slots_[s].not_before <= now) return true;
+  return false;
 }
 
 DYNASIO_DECL std::optional<batch_clock::time_point> batch_fsm::next_due() const {
   std::optional<batch_clock::time_point> due;
-  for (const auto& e : retry_)
-    if (!due || e.not_before < *due) due = e.not_before;
+  for (std::uint32_t s = retry_.head; s != no_slot; s = links_[s].next)
+    if (!due || slots_[s].not_before < *due) due = slots_[s].not_before;
   return due;
 }
 
@@ -321,12 +371,12 @@ DYNASIO_DECL std::vector<failed_request> batch_fsm::take_failed() {
 
 DYNASIO_DECL std::vector<write_request> batch_fsm::remaining() const {
   std::vector<const batch_entry*> all;
-  for (const auto& e : pending_) all.push_back(&e);
-  for (const auto& e : retry_) all.push_back(&e);
-  for (const auto& s : splits_)
-    for (const auto& e : s) all.push_back(&e);
-  for (const auto& [id, entries] : in_flight_)
-    for (const auto& e : entries) all.push_back(&e);
+  for (std::uint32_t s = pending_.head; s != no_slot; s = links_[s].next) all.push_back(&slots_[s]);
+  for (std::uint32_t s = retry_.head; s != no_slot; s = links_[s].next) all.push_back(&slots_[s]);
+  for (const auto& half : splits_)
+    for (std::uint32_t s : half) all.push_back(&slots_[s]);
+  for (const auto& [id, ids] : in_flight_)
+    for (std::uint32_t s : ids) all.push_back(&slots_[s]);
   std::sort(all.begin(), all.end(), [](const batch_entry* a, const batch_entry* b) { return a->seq < b->seq; });
   std::vector<write_request> out;
   out.reserve(all.size());

@@ -121,10 +121,10 @@ DYNASIO_DECL batch_writer_impl::batch_writer_impl(client db, std::string table_n
   body_prefix_ += ":[";
 }
 
-DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req, bool item_checked) {
+DYNASIO_DECL void batch_writer_impl::make_entry(write_request req, bool item_checked) {
   const bool put = req.op == write_request::kind::put;
   const char* what = put ? "put_item" : "delete_item";
-  batch_entry e = fsm_.blank_entry();
+  batch_entry& e = fsm_.blank_entry();
   e.key.resize(key_names_.size());
   for (std::size_t i = 0; i < key_names_.size(); ++i) {
     auto it = req.item.find(key_names_[i]);
@@ -169,10 +169,9 @@ DYNASIO_DECL batch_entry batch_writer_impl::make_entry(write_request req, bool i
   } else {
     e.request = std::move(req);
   }
-  return e;
 }
 
-DYNASIO_DECL void batch_writer_impl::make_body(std::string& body, const std::vector<batch_entry>& entries) const {
+DYNASIO_DECL void batch_writer_impl::make_body(std::string& body, const batch_call& entries) const {
   std::size_t size = body_prefix_.size() + 4;
   for (const auto& e : entries) size += e.wire.size() + 1;
   body.clear();
@@ -188,7 +187,7 @@ DYNASIO_DECL void batch_writer_impl::make_body(std::string& body, const std::vec
 // Matches the requests of UnprocessedItems to the call's own requests by key (keys are unique
 // within a call), so that the original objects, not re-parsed copies, are re-sent or reported.
 DYNASIO_DECL std::vector<bool> batch_writer_impl::unprocessed_flags(const boost::json::object& reply,
-                                                                    const std::vector<batch_entry>& entries) const {
+                                                                    const batch_call& entries) const {
   std::vector<bool> flags(entries.size(), false);
   std::size_t unmatched = 0;
   for (const key_values& k : unprocessed_write_keys(reply, table_, key_names_)) {
@@ -311,15 +310,16 @@ DYNASIO_DECL bool batch_writer_impl::refuse(write_report& r) {
   return false;
 }
 
-DYNASIO_DECL admission batch_writer_impl::add_entry(batch_entry&& e) {
-  if (fsm_.add(std::move(e))) ++stats_.superseded;
+DYNASIO_DECL admission batch_writer_impl::add_entry() {
+  if (fsm_.add_blank()) ++stats_.superseded;
   if (fsm_.may_send_after_add()) pump();
   return fsm_.must_wait() ? admission::wait : admission::done;
 }
 
 DYNASIO_DECL std::optional<admission> batch_writer_impl::try_admit(write_request& req, bool item_checked) {
   if (must_refuse() || !keys_known_) return std::nullopt;
-  return add_entry(make_entry(std::move(req), item_checked));
+  make_entry(std::move(req), item_checked);
+  return add_entry();
 }
 
 DYNASIO_DECL admission batch_writer_impl::admit(write_request& req, write_report& r) {
@@ -330,8 +330,9 @@ DYNASIO_DECL admission batch_writer_impl::admit(write_request& req, write_report
   return *a;
 }
 
-DYNASIO_DECL bool batch_writer_impl::make_wire_entry(const wire_source& source, batch_entry& e) {
+DYNASIO_DECL bool batch_writer_impl::make_wire_entry(const wire_source& source) {
   static constexpr std::string_view prefix = "{\"PutRequest\":{\"Item\":";
+  batch_entry& e = fsm_.blank_entry();
   e.key.resize(key_names_.size());
   try {
     for (std::size_t i = 0; i < key_names_.size(); ++i) {
@@ -354,9 +355,8 @@ DYNASIO_DECL bool batch_writer_impl::make_wire_entry(const wire_source& source, 
 
 DYNASIO_DECL std::optional<admission> batch_writer_impl::try_admit_described(const wire_source& source) {
   if (must_refuse() || !keys_known_ || source.write == nullptr) return std::nullopt;
-  batch_entry e = fsm_.blank_entry();
-  if (!make_wire_entry(source, e)) return std::nullopt;
-  return add_entry(std::move(e));
+  if (!make_wire_entry(source)) return std::nullopt;
+  return add_entry();
 }
 
 DYNASIO_DECL admission batch_writer_impl::admit_described(const wire_source& source, write_request& req,
