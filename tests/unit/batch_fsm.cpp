@@ -412,3 +412,44 @@ TEST_CASE("batch_fsm: written requests' key and wire storage comes back through 
   CHECK(show(fsm, again) == "b/0 c/0");
   CHECK(fsm.batch(again).front().wire.size() == 300);
 }
+
+TEST_CASE(
+    "batch_fsm: add_blank() buffers the slot blank_entry() filled in place; an overwrite frees the slot it replaces") {
+  batch_fsm fsm(cfg(3, true));
+  batch_entry& first = fsm.blank_entry();
+  first.key = key_values{attribute_value(std::string("k"))};
+  first.wire = "k/1";
+  CHECK_FALSE(fsm.add_blank());
+  CHECK(fsm.pending_size() == 1);
+  batch_entry& second = fsm.blank_entry();
+  CHECK(&second != &first);  // the first slot is taken now
+  second.key = key_values{attribute_value(std::string("k"))};
+  second.wire = "k/2";
+  CHECK(fsm.add_blank());  // k/1 replaced
+  CHECK(fsm.pending_size() == 1);
+  CHECK(&fsm.blank_entry() == &first);  // and its slot free again
+  CHECK(fsm.slot_count() == 2);
+  const auto id = fsm.next_batch(t0, true);
+  CHECK(show(fsm, id) == "k/2");
+  CHECK(fsm.on_reply(id, {false}, t0).written == 1);
+  CHECK(fsm.idle());
+}
+
+TEST_CASE("batch_fsm: past max_kept_storage free slots, a freed slot keeps no key or wire memory") {
+  batch_fsm fsm(cfg(25));
+  const std::size_t held = batch_fsm::max_kept_storage + 44;
+  for (std::size_t i = 0; i < held; ++i) fsm.add(put("k" + std::to_string(i), 0, 100));
+  std::vector<std::uint64_t> calls;
+  for (auto id = fsm.next_batch(t0, true); id != 0; id = fsm.next_batch(t0, true)) calls.push_back(id);
+  for (auto id : calls) CHECK(fsm.on_reply(id, std::vector<bool>(fsm.batch(id).size(), false), t0).written > 0);
+  CHECK(fsm.idle());
+  CHECK(fsm.slot_count() == held);
+  // The 44 freed last kept nothing; the slot freed last comes first.
+  CHECK(fsm.blank_entry().key.empty());
+  CHECK(fsm.blank_entry().wire.capacity() < 100);
+  for (std::size_t i = 0; i < 44; ++i) fsm.add(put("n" + std::to_string(i)));
+  // Below them, the slots freed while fewer were free kept their key and text memory.
+  CHECK(fsm.blank_entry().key.size() == 1);
+  CHECK(fsm.blank_entry().wire.capacity() >= 100);
+  CHECK(fsm.slot_count() == held);
+}

@@ -147,17 +147,21 @@ class batch_call {
     const std::uint32_t* at_ = nullptr;
   };
 
-  batch_call(const batch_slots& slots, const std::vector<std::uint32_t>& ids) noexcept : slots_(&slots), ids_(&ids) {}
-  std::size_t size() const noexcept { return ids_->size(); }
-  bool empty() const noexcept { return ids_->empty(); }
-  const batch_entry& operator[](std::size_t i) const noexcept { return (*slots_)[(*ids_)[i]]; }
+  // Views the vector's elements, which stay where they are when the vector itself moves (the
+  // calls in flight are a vector of them).
+  batch_call(const batch_slots& slots, const std::vector<std::uint32_t>& ids) noexcept
+      : slots_(&slots), ids_(ids.data()), size_(ids.size()) {}
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  const batch_entry& operator[](std::size_t i) const noexcept { return (*slots_)[ids_[i]]; }
   const batch_entry& front() const noexcept { return (*this)[0]; }
-  iterator begin() const noexcept { return {slots_, ids_->data()}; }
-  iterator end() const noexcept { return {slots_, ids_->data() + ids_->size()}; }
+  iterator begin() const noexcept { return {slots_, ids_}; }
+  iterator end() const noexcept { return {slots_, ids_ + size_}; }
 
  private:
   const batch_slots* slots_;
-  const std::vector<std::uint32_t>* ids_;
+  const std::uint32_t* ids_;
+  std::size_t size_;
 };
 
 /// Limits and retry settings of a batch_fsm.
@@ -240,8 +244,8 @@ class batch_fsm {
   /**
    * The free slot the next add_blank() buffers, emptied, to be filled in place: the slot of
    * the request written last, with the memory of its key and wire text kept (the key's values
-   * stay, to be assigned over; a wire text over max_spare_wire bytes is freed), else a new
-   * one. Calling it again before add_blank() returns the same slot, emptied again. The
+   * stay, to be assigned over; a wire text over max_spare_wire bytes is freed, here or when the
+   * slot was freed), else a new one. Calling it again before add_blank() returns the same slot, emptied again. The
    * reference is valid until the slot is added (slots never move).
    */
   DYNASIO_DECL batch_entry& blank_entry();
@@ -332,6 +336,9 @@ class batch_fsm {
   std::size_t slot_count() const noexcept { return slots_.size(); }
   /// A written request's wire text keeps its memory for the next request up to this size.
   static constexpr std::size_t max_spare_wire = 4096;
+  /// Free slots that keep their key and wire memory; beyond them a freed slot keeps none (only
+  /// the slot itself, sizeof(batch_entry), stays for reuse).
+  static constexpr std::size_t max_kept_storage = 256;
   /// Upper bound of the backoff after `attempts` failed attempts.
   DYNASIO_DECL std::chrono::milliseconds max_backoff(unsigned attempts) const;
   const batch_fsm_config& config() const noexcept { return cfg_; }

@@ -83,7 +83,9 @@ DYNASIO_DECL batch_entry& batch_fsm::blank_entry() {
   e.request.item.clear();
   e.item_in_wire = false;
   e.key_hash = 0;
-  e.wire.clear();
+  // A text a failed fill left over max_spare_wire is not kept either (see release()).
+  if (e.wire.capacity() > max_spare_wire) std::string().swap(e.wire);
+  else e.wire.clear();
   e.seq = 0;
   e.attempts = 0;
   e.strikes = 0;
@@ -95,23 +97,30 @@ DYNASIO_DECL batch_entry& batch_fsm::blank_entry() {
 
 DYNASIO_DECL bool batch_fsm::add_blank() {
   const std::uint32_t s = free_.back();
-  free_.pop_back();
   batch_entry& e = slots_[s];
-  bool replaced = false;
   e.key_hash = key_hash{}(e.key);
+  std::uint32_t old = no_slot;
   if (cfg_.overwrite) {
+    // The only step that may throw (a new index node) comes first, while nothing has changed;
+    // a replaced request's node is reused for its successor.
     if (auto it = pending_index_.find(key_ref(e)); it != pending_index_.end()) {
-      const std::uint32_t old = it->second;
-      pending_index_.erase(it);
-      unlink(pending_, old);
-      release(old);
-      replaced = true;
+      old = it->second;
+      auto node = pending_index_.extract(it);
+      node.key() = key_ref(e);
+      node.mapped() = s;
+      pending_index_.insert(std::move(node));
+    } else {
+      pending_index_.emplace(key_ref(e), s);
     }
-    pending_index_.emplace(key_ref(e), s);
   }
+  free_.pop_back();
   e.seq = next_seq_++;
   push_back(pending_, s);
-  return replaced;
+  if (old != no_slot) {
+    unlink(pending_, old);
+    release(old);
+  }
+  return old != no_slot;
 }
 
 DYNASIO_DECL bool batch_fsm::add(batch_entry&& e) {
@@ -124,8 +133,11 @@ DYNASIO_DECL void batch_fsm::release(std::uint32_t s) noexcept {
   // The item (a delete's key, a put the writer did not serialize) goes now; the key's values and
   // the wire text's memory stay for the next request, unless the text was unusually large.
   e.request.item.clear();
-  if (e.wire.capacity() > max_spare_wire) std::string().swap(e.wire);
+  if (e.wire.capacity() > max_spare_wire || free_.size() >= max_kept_storage) std::string().swap(e.wire);
   else e.wire.clear();
+  // Past max_kept_storage free slots (a burst of requests held at once), a freed slot keeps
+  // nothing: a writer's retained memory stays bounded whatever its peak.
+  if (free_.size() >= max_kept_storage) key_values().swap(e.key);
   e.last_message.clear();
   // free_ has room for every slot (blank_entry() reserves it): this never allocates.
   free_.push_back(s);
