@@ -212,7 +212,7 @@ DYNASIO_DECL batch_call batch_fsm::batch(std::uint64_t id) const {
 }
 
 DYNASIO_DECL std::vector<std::uint32_t> batch_fsm::take_in_flight(std::uint64_t id) {
-  auto it = std::find_if(in_flight_.begin(), in_flight_.end(), [id](const auto& c) { return c.first == id; });
+  auto it = in_flight_.begin() + (find_call(id) - in_flight_.cbegin());
   if (it == in_flight_.end()) throw std::logic_error("batch_fsm: unknown call id");
   std::vector<std::uint32_t> ids = std::move(it->second);
   in_flight_.erase(it);
