@@ -44,6 +44,7 @@
 #include <dynasio/impl/timestamp.ipp>
 #include <dynasio/impl/transaction.ipp>
 #include <dynasio/impl/transport/http_conn.ipp>
+#include <dynasio/impl/transport/http_reply.ipp>
 #include <dynasio/impl/transport/proxy.ipp>
 #include <dynasio/impl/update_expression.ipp>
 #include <dynasio/impl/validate.ipp>

@@ -57,6 +57,8 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
   std::string request_target_ = "/";
   boost::asio::ssl::context ssl_ctx_;
   sigv4::signer signer_;
+  // The deadlines of the pool's connections, one timer for all of them (http_conn.hpp).
+  std::shared_ptr<deadline_watch> deadlines_;
   connection_pool pool_;
   retry_policy retry_;
   client_stats stats_;

@@ -62,6 +62,7 @@ DYNASIO_DECL detail::client_impl::client_impl(boost::asio::any_io_executor ex, c
       connect_{cfg_.connect_timeout, cfg_.handshake_timeout, cfg_.verify_tls},
       ssl_ctx_(boost::asio::ssl::context::tls_client),
       signer_(cfg_.region, "dynamodb"),
+      deadlines_(std::make_shared<deadline_watch>(ex_)),
       pool_(ex_, cfg_.max_connections),
       retry_(cfg_.retry) {
   if (cfg_.credentials_provider) {
@@ -171,7 +172,7 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
         break;
       }
       case call_action_kind::connect:
-        lease.conn = std::make_unique<http_conn>(ex_, ssl_ctx_, endpoint_.tls);
+        lease.conn = std::make_unique<http_conn>(ex_, ssl_ctx_, endpoint_.tls, deadlines_);
         ev.ec = co_await lease.conn->connect(endpoint_, connect_);
         if (ev.ec) lease.release();
         break;

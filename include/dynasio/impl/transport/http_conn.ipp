@@ -14,90 +14,122 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/string.hpp>
-#include <boost/beast/http/basic_parser.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/core/error.hpp>
 
 #include <openssl/ssl.h>
 
 #include <array>
+#include <cstring>
 #include <tuple>
 
 namespace dynasio::detail {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 
-DYNASIO_DECL std::optional<std::string_view> http_reply::field(std::string_view name) const noexcept {
-  for (std::size_t i = 0; i < fields_.size(); ++i) {
-    const field_view f = field_at(i);
-    if (beast::iequals(f.name, name)) return f.value;
+// The read buffer: allocated at the first read, 16 KiB (a DynamoDB reply's header and most
+// small replies in one read); each read asks for at least read_room bytes. A parser takes every
+// body byte it is given, so what stays between reads (an incomplete header, trailer or chunk
+// line) is bounded by its limits, and so is the buffer.
+inline constexpr std::size_t first_read_buffer = 16 * 1024;
+inline constexpr std::size_t read_room = 4096;
+// BatchGetItem replies reach 16 MB; leave room for JSON overhead.
+inline constexpr std::size_t reply_body_limit = 64u * 1024 * 1024;
+
+DYNASIO_DECL void deadline_watch::set(deadline& d, std::chrono::milliseconds timeout) {
+  if (d.index == deadline::none) {
+    active_.push_back(&d);
+    d.index = active_.size() - 1;
   }
-  return std::nullopt;
+  d.at = clock::now() + timeout;
+  d.expired = false;
+  if (d.at < armed_for_) arm(d.at);
 }
 
-// Beast's parser (framing, chunked bodies, limits, keep-alive) writing into an http_reply.
-class http_reply_parser final : public http::basic_parser<false> {
- public:
-  explicit http_reply_parser(http_reply& reply) : reply_(reply) {
-    reply_.clear();
-    // A DynamoDB reply's fields take about 200 bytes in about 6 fields: one allocation each
-    // rather than a doubling per field.
-    reply_.text_.reserve(512);
-    reply_.fields_.reserve(16);
-  }
+DYNASIO_DECL void deadline_watch::remove(deadline& d) noexcept {
+  deadline* last = active_.back();
+  active_[d.index] = last;
+  last->index = d.index;
+  active_.pop_back();
+  d.index = deadline::none;
+}
 
- private:
-  void on_request_impl(http::verb, beast::string_view, beast::string_view, int, beast::error_code&) override {}
-  void on_response_impl(int code, beast::string_view reason, int, beast::error_code&) override {
-    reply_.status_ = static_cast<unsigned>(code);
-    reply_.reason_.assign(reason.data(), reason.size());
+DYNASIO_DECL void deadline_watch::clear(deadline& d) noexcept {
+  d.at = clock::time_point::max();
+  if (d.index == deadline::none) return;
+  remove(d);
+  if (active_.empty() && armed_for_ != clock::time_point::max()) {
+    armed_for_ = clock::time_point::max();
+    timer_.cancel();
   }
-  void on_field_impl(http::field, beast::string_view name, beast::string_view value, beast::error_code&) override {
-    reply_.fields_.push_back({reply_.text_.size(), name.size(), value.size()});
-    reply_.text_.append(name.data(), name.size()).append(value.data(), value.size());
-  }
-  void on_header_impl(beast::error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length, beast::error_code&) override {
-    // The parser has checked the length against body_limit().
-    if (length) reply_.body_.reserve(static_cast<std::size_t>(*length));
-  }
-  std::size_t on_body_impl(beast::string_view body, beast::error_code&) override {
-    reply_.body_.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, beast::error_code&) override {
-    reply_.body_.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_finish_impl(beast::error_code&) override {}
+}
 
-  http_reply& reply_;
-};
+DYNASIO_DECL void deadline_watch::arm(clock::time_point t) {
+  armed_for_ = t;
+  // Cancels a wait for a later time: its handler sees operation_aborted and does nothing.
+  timer_.expires_at(t);
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) { self->wake(ec); });
+}
+
+DYNASIO_DECL void deadline_watch::wake(const boost::system::error_code& ec) {
+  if (ec) return;  // a newer wait replaced this one, or nothing is in flight any more
+  armed_for_ = clock::time_point::max();
+  const clock::time_point now = clock::now();
+  clock::time_point next = clock::time_point::max();
+  for (std::size_t i = 0; i < active_.size();) {
+    deadline& d = *active_[i];
+    if (d.at > now) {
+      next = std::min(next, d.at);
+      ++i;
+      continue;
+    }
+    // Closing (not cancelling) also stops a range connect from trying the next address.
+    d.expired = true;
+    boost::system::error_code ignored;
+    d.socket->close(ignored);
+    remove(d);
+  }
+  if (next != clock::time_point::max()) arm(next);
+}
 
 DYNASIO_DECL http_conn::http_conn(asio::any_io_executor ex, asio::ssl::context& ctx, bool tls)
-    : stream_(beast::tcp_stream(std::move(ex)), ctx), tls_(tls) {}
+    : http_conn(ex, ctx, tls, std::make_shared<deadline_watch>(ex)) {}
+
+DYNASIO_DECL http_conn::http_conn(asio::any_io_executor ex, asio::ssl::context& ctx, bool tls,
+                                  std::shared_ptr<deadline_watch> watch)
+    : stream_(asio::ip::tcp::socket(std::move(ex)), ctx),
+      watch_(std::move(watch)),
+      deadline_(stream_.next_layer()),
+      tls_(tls) {}
+
+DYNASIO_DECL http_conn::~http_conn() { watch_->clear(deadline_); }
+
+DYNASIO_DECL boost::system::error_code http_conn::or_timeout(boost::system::error_code ec) const noexcept {
+  return deadline_.expired ? boost::system::error_code(boost::beast::error::timeout) : ec;
+}
 
 DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::connect(const endpoint_info& ep,
                                                                            const connect_options& opts) {
+  const boost::system::error_code ec = co_await open(ep, opts);
+  watch_->clear(deadline_);
+  co_return ec ? or_timeout(ec) : ec;
+}
+
+DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::open(const endpoint_info& ep,
+                                                                        const connect_options& opts) {
   constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
   auto& tcp = stream_.next_layer();
   asio::ip::tcp::resolver resolver(tcp.get_executor());
-  tcp.expires_after(opts.connect_timeout);
   // Through a proxy, the proxy resolves the endpoint: only its own name is looked up here.
   const std::string& host = opts.proxy ? opts.proxy->host : ep.host;
   const std::string& port = opts.proxy ? opts.proxy->port : ep.port;
   auto [rec, results] = co_await resolver.async_resolve(host, port, tuple);
   if (rec) co_return rec;
-  auto [cec, where] = co_await tcp.async_connect(results, tuple);
+  watch_->set(deadline_, opts.connect_timeout);
+  auto [cec, where] = co_await asio::async_connect(tcp, results, tuple);
   (void)where;
   if (cec) co_return cec;
   boost::system::error_code ec;
-  tcp.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+  tcp.set_option(asio::ip::tcp::no_delay(true), ec);
   if (opts.proxy && tls_) {
     // CONNECT needs host:port whatever the scheme's default.
     boost::system::error_code v6;
@@ -107,15 +139,14 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::connect(const
     auto [wec, written] = co_await asio::async_write(tcp, asio::buffer(request), tuple);
     (void)written;
     if (wec) co_return wec;
-    http::response_parser<http::empty_body> reply;
-    reply.skip(true);  // a CONNECT reply has no body: the tunnel starts right after its header
-    auto [hec, read] = co_await http::async_read(tcp, buffer_, reply, tuple);
-    (void)read;
+    http_reply reply;
+    http_reply_parser parser(reply, 0);
+    parser.header_only();  // a CONNECT reply has no body: the tunnel starts right after its header
+    const boost::system::error_code hec = co_await read_reply(parser, false);
     if (hec) co_return hec;
-    const unsigned status = reply.get().result_int();
-    if (status == 407) co_return make_error_code(errc::proxy_authentication_required);
+    if (reply.status() == 407) co_return make_error_code(errc::proxy_authentication_required);
     // Bytes after the header would belong to the TLS handshake, which reads the socket itself.
-    if (status / 100 != 2 || buffer_.size() != 0) co_return make_error_code(errc::proxy_refused);
+    if (reply.status() / 100 != 2 || in_begin_ != in_end_) co_return make_error_code(errc::proxy_refused);
   }
   if (tls_) {
     // SNI is for names only (RFC 6066): IP literals are verified but not sent as SNI.
@@ -124,12 +155,56 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::connect(const
     if (addr_ec && !SSL_set_tlsext_host_name(stream_.native_handle(), ep.host.c_str()))
       co_return make_error_code(errc::invalid_configuration);
     if (opts.verify_tls) stream_.set_verify_callback(asio::ssl::host_name_verification(ep.host));
-    tcp.expires_after(opts.handshake_timeout);
+    watch_->set(deadline_, opts.handshake_timeout);
     auto [hec] = co_await stream_.async_handshake(asio::ssl::stream_base::client, tuple);
     if (hec) co_return hec;
   }
-  tcp.expires_never();
   co_return boost::system::error_code{};
+}
+
+DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::read_reply(http_reply_parser& parser, bool tls) {
+  constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
+  for (;;) {
+    if (in_end_ > in_begin_) {
+      boost::system::error_code pec;
+      in_begin_ += parser.feed(std::string_view(in_.get() + in_begin_, in_end_ - in_begin_), pec);
+      if (pec) co_return pec;
+      if (parser.done()) co_return pec;
+    }
+    if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+    if (in_capacity_ - in_end_ < read_room) {
+      // Bring what the parser left (an incomplete line) to the front, into a larger buffer if
+      // it fills most of this one.
+      const std::size_t held = in_end_ - in_begin_;
+      if (held + read_room > in_capacity_) {
+        const std::size_t capacity = std::max(first_read_buffer, 2 * (held + read_room));
+        std::unique_ptr<char[]> bigger(new char[capacity]);
+        if (held != 0) std::memcpy(bigger.get(), in_.get() + in_begin_, held);
+        in_ = std::move(bigger);
+        in_capacity_ = capacity;
+      } else if (held != 0) {
+        std::memmove(in_.get(), in_.get() + in_begin_, held);
+      }
+      in_begin_ = 0;
+      in_end_ = held;
+    }
+    const asio::mutable_buffer room(in_.get() + in_end_, in_capacity_ - in_end_);
+    boost::system::error_code rec;
+    std::size_t n = 0;
+    if (tls) std::tie(rec, n) = co_await stream_.async_read_some(room, tuple);
+    else std::tie(rec, n) = co_await stream_.next_layer().async_read_some(room, tuple);
+    in_end_ += n;
+    if (rec == asio::error::eof) {
+      boost::system::error_code pec;
+      if (in_end_ > in_begin_) {
+        in_begin_ += parser.feed(std::string_view(in_.get() + in_begin_, in_end_ - in_begin_), pec);
+        if (pec) co_return pec;
+      }
+      parser.end_of_input(pec);
+      co_return pec;
+    }
+    if (rec) co_return rec;
+  }
 }
 
 DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::exchange(std::string_view head,
@@ -137,23 +212,18 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::exchange(std:
                                                                             std::chrono::milliseconds timeout,
                                                                             http_reply& reply) {
   constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
-  auto& tcp = stream_.next_layer();
-  tcp.expires_after(timeout);
-  http_reply_parser parser(reply);
-  // BatchGetItem replies reach 16 MB; leave room for JSON overhead.
-  parser.body_limit(64u * 1024 * 1024);
+  watch_->set(deadline_, timeout);
+  http_reply_parser parser(reply, reply_body_limit);
   const std::array<asio::const_buffer, 2> request{asio::buffer(head), asio::buffer(body)};
   boost::system::error_code ec;
-  if (tls_) {
-    std::tie(ec, std::ignore) = co_await asio::async_write(stream_, request, tuple);
-    if (!ec) std::tie(ec, std::ignore) = co_await http::async_read(stream_, buffer_, parser, tuple);
-  } else {
-    std::tie(ec, std::ignore) = co_await asio::async_write(tcp, request, tuple);
-    if (!ec) std::tie(ec, std::ignore) = co_await http::async_read(tcp, buffer_, parser, tuple);
-  }
-  if (ec) co_return ec;
-  tcp.expires_never();
-  keep_alive_ = parser.keep_alive();
+  if (tls_) std::tie(ec, std::ignore) = co_await asio::async_write(stream_, request, tuple);
+  else std::tie(ec, std::ignore) = co_await asio::async_write(stream_.next_layer(), request, tuple);
+  if (!ec) ec = co_await read_reply(parser, tls_);
+  watch_->clear(deadline_);
+  const bool expired = deadline_.expired;
+  if (ec) co_return or_timeout(ec);
+  // A reply completed as the deadline passed is still the reply, but its socket is closed.
+  keep_alive_ = parser.keep_alive() && !expired;
   co_return ec;
 }
 
