@@ -91,7 +91,8 @@ void check_every_split(const std::string& text, bool close, const parsed& expect
 TEST_CASE("http_reply_parser: a reply reads the same whatever its split") {
   SUBCASE("Content-Length, with what follows it left alone") {
     const std::string reply = "HTTP/1.1 200 OK\r\nx-amz-crc32: 7\r\nContent-Length: 11\r\n\r\nhello world";
-    check_every_split(reply, false, complete(200, "OK", {"x-amz-crc32: 7", "Content-Length: 11"}, "hello world", reply.size()));
+    check_every_split(reply, false,
+                      complete(200, "OK", {"x-amz-crc32: 7", "Content-Length: 11"}, "hello world", reply.size()));
     // The bytes after a complete reply are not taken: they belong to whatever comes next.
     const parsed more = feed({reply + "HTTP/1.1 204"});
     CHECK(more.taken == reply.size());
@@ -101,7 +102,9 @@ TEST_CASE("http_reply_parser: a reply reads the same whatever its split") {
     const std::string reply =
         "HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
         "5\r\nhello\r\n1;ext=\"a b\"\r\n,\r\nA  ;x\r\n world!!!!\r\n0\r\nTrailer-Field: t\r\n\r\n";
-    check_every_split(reply, false, complete(400, "Bad Request", {"Transfer-Encoding: gzip, chunked", "Trailer-Field: t"}, "hello, world!!!!", reply.size()));
+    check_every_split(reply, false,
+                      complete(400, "Bad Request", {"Transfer-Encoding: gzip, chunked", "Trailer-Field: t"},
+                               "hello, world!!!!", reply.size()));
   }
   SUBCASE("chunked without a trailer") {
     const std::string reply = "HTTP/1.1 200 OK\r\ntransfer-encoding: CHUNKED\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
@@ -109,7 +112,8 @@ TEST_CASE("http_reply_parser: a reply reads the same whatever its split") {
   }
   SUBCASE("a body that runs to the close, which ends keep-alive") {
     const std::string reply = "HTTP/1.1 500 Internal Server Error\r\nServer: x\r\n\r\npartial {\"a\":1}";
-    check_every_split(reply, true, complete(500, "Internal Server Error", {"Server: x"}, "partial {\"a\":1}", reply.size(), false));
+    check_every_split(reply, true,
+                      complete(500, "Internal Server Error", {"Server: x"}, "partial {\"a\":1}", reply.size(), false));
   }
   SUBCASE("an interim 100 Continue is dropped, and the reply after it read") {
     const std::string reply =

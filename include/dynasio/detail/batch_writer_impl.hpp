@@ -144,9 +144,6 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   std::list<boost::asio::steady_timer*> alarms_;
   batch_stats stats_;
   std::string body_prefix_;
-  // make_entry() serializes here first; kept while at most scratch_keep bytes.
-  std::string scratch_;
-  static constexpr std::size_t scratch_keep = 64 * 1024;
   // Bodies of completed calls, reused by the next calls (at most max_in_flight, each at most
   // max_spare_body bytes).
   std::vector<std::string> spare_bodies_;

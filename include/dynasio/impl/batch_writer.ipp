@@ -143,23 +143,21 @@ DYNASIO_DECL void batch_writer_impl::make_entry(write_request req, bool item_che
     throw error(errc::invalid_argument, "batch_writer.delete_item: the key must hold exactly the key attributes (" +
                                             names + "), it holds " + std::to_string(req.item.size()) + " attributes");
   }
-  // Written into a buffer that keeps its capacity, then copied once into the entry's string
-  // (a written entry's, reused, or one allocated at its size): nothing is regrown per item.
-  scratch_.assign(put ? "{\"PutRequest\":{\"Item\":" : "{\"DeleteRequest\":{\"Key\":");
+  // Written straight into the slot's text, which keeps a written request's memory (blank_entry()
+  // left it empty; past batch_fsm::max_spare_wire it is not kept, so a huge item pins nothing).
+  const std::string_view head = put ? std::string_view("{\"PutRequest\":{\"Item\":") : "{\"DeleteRequest\":{\"Key\":";
+  e.wire.append(head.data(), head.size());
   try {
-    write_item(scratch_, req.item);
+    write_item(e.wire, req.item);
   } catch (const error&) {
     // The writer refuses invalid UTF-8 as it copies (so strings are scanned once); the full
     // check names the attribute and quotes the value.
     validate_item(req.item, std::string("batch_writer.") + what);
     throw;
   }
-  scratch_ += "}}";
-  if (scratch_.size() + body_prefix_.size() + 8 > fsm_.config().max_batch_bytes)
+  e.wire.append("}}", 2);
+  if (e.wire.size() + body_prefix_.size() + 8 > fsm_.config().max_batch_bytes)
     throw error(errc::invalid_argument, std::string("batch_writer.") + what + ": the request alone exceeds 16 MB");
-  e.wire.assign(scratch_);
-  // A huge item must not pin its size in the scratch buffer for the writer's life.
-  if (scratch_.capacity() > scratch_keep) std::string().swap(scratch_);
   if (put) {
     // The put's item lives on as its wire text only (request_of() reads it back when a report
     // needs it): the caller's item is freed as soon as this returns, while malloc still has its
@@ -339,7 +337,9 @@ DYNASIO_DECL bool batch_writer_impl::make_wire_entry(const wire_source& source) 
       if (!source.member(source.value, key_names_[i], source.nullopt_as_null, e.key[i])) return false;
       validate_key_value(key_names_[i], e.key[i], i == 0 ? key_role::partition : key_role::sort);
     }
-    e.wire.assign(prefix);
+    // blank_entry() left the text empty, its memory kept: appends, not an assign and a +=,
+    // each a call that measures or replaces.
+    e.wire.append(prefix.data(), prefix.size());
     source.write(source.value, source.nullopt_as_null, e.wire);
   } catch (const error&) {
     return false;
@@ -347,7 +347,7 @@ DYNASIO_DECL bool batch_writer_impl::make_wire_entry(const wire_source& source) 
   // One level of members with names: only the size is left, and JSON text is never shorter
   // than the stored size (value_size()), so text within the limit is an item within it.
   if (e.wire.size() - prefix.size() > max_item_size) return false;
-  e.wire += "}}";
+  e.wire.append("}}", 2);
   e.request.op = write_request::kind::put;
   e.item_in_wire = true;
   return true;

@@ -62,9 +62,7 @@ inline bool is_text(std::string_view s) noexcept {
 }
 
 // ASCII case-insensitive equality, the sizes compared inline first: most names differ there.
-inline bool same_name(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && iequals(a, b);
-}
+inline bool same_name(std::string_view a, std::string_view b) noexcept { return a.size() == b.size() && iequals(a, b); }
 
 inline std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
