@@ -252,6 +252,7 @@ DYNASIO_DECL void detail::client_impl::account(std::string_view operation, std::
 // cost ~20 000 instructions and 7 allocations per call.
 DYNASIO_DECL std::string detail::client_impl::request_head(std::string_view target, std::string_view body,
                                                            const credentials& creds) {
+  using namespace std::string_view_literals;
   constexpr std::string_view content_type = "application/x-amz-json-1.0";
   const std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now() + clock_skew_);
   const std::string authorization =
@@ -261,15 +262,15 @@ DYNASIO_DECL std::string detail::client_impl::request_head(std::string_view targ
   std::string head;
   head.reserve(256 + request_target_.size() + endpoint_.host_header.size() + target.size() +
                creds.session_token.size() + authorization.size());
-  head.append("POST ").append(request_target_).append(" HTTP/1.1\r\nHost: ").append(endpoint_.host_header);
+  head.append("POST "sv).append(request_target_).append(" HTTP/1.1\r\nHost: "sv).append(endpoint_.host_header);
   if (!request_target_.starts_with('/') && !connect_.proxy->authorization.empty())
-    head.append("\r\nProxy-Authorization: ").append(connect_.proxy->authorization);
-  head.append("\r\nContent-Type: ").append(content_type);
-  head.append("\r\nX-Amz-Date: ").append(amz_date);
-  head.append("\r\nX-Amz-Target: ").append(target);
-  if (!creds.session_token.empty()) head.append("\r\nX-Amz-Security-Token: ").append(creds.session_token);
-  head.append("\r\nAuthorization: ").append(authorization);
-  head.append("\r\nUser-Agent: dynasio/0.1\r\nContent-Length: ").append(length, length_end).append("\r\n\r\n");
+    head.append("\r\nProxy-Authorization: "sv).append(connect_.proxy->authorization);
+  head.append("\r\nContent-Type: "sv).append(content_type);
+  head.append("\r\nX-Amz-Date: "sv).append(amz_date);
+  head.append("\r\nX-Amz-Target: "sv).append(target);
+  if (!creds.session_token.empty()) head.append("\r\nX-Amz-Security-Token: "sv).append(creds.session_token);
+  head.append("\r\nAuthorization: "sv).append(authorization);
+  head.append("\r\nUser-Agent: dynasio/0.1\r\nContent-Length: "sv).append(length, length_end).append("\r\n\r\n"sv);
   return head;
 }
 

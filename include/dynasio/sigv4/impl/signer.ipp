@@ -60,28 +60,31 @@ DYNASIO_DECL const signer::digest& signer::signing_key(std::string_view secret, 
 }
 
 DYNASIO_DECL void signer::append_scope(std::string& out, std::string_view date) const {
-  out.append(date).append("/").append(region_).append("/").append(service_).append("/aws4_request");
+  using namespace std::string_view_literals;
+  out.append(date).append("/"sv).append(region_).append("/"sv).append(service_).append("/aws4_request"sv);
 }
 
 DYNASIO_DECL std::string signer::authorization(const dynasio::credentials& creds, std::string_view date,
                                                std::string_view signed_headers, const digest& signature) const {
+  using namespace std::string_view_literals;
   std::string out;
   // The fixed text, the signature's 64 hex digits included, is 136 characters.
   out.reserve(136 + creds.access_key_id.size() + region_.size() + service_.size() + signed_headers.size() +
               date.size());
-  out.append(detail::algorithm).append(" Credential=").append(creds.access_key_id).append("/");
+  out.append(detail::algorithm).append(" Credential="sv).append(creds.access_key_id).append("/"sv);
   append_scope(out, date);
-  out.append(", SignedHeaders=").append(signed_headers).append(", Signature=");
+  out.append(", SignedHeaders="sv).append(signed_headers).append(", Signature="sv);
   dynasio::detail::append_hex(out, signature);
   return out;
 }
 
 // Expects creq_ to hold the canonical request; leaves the string to sign in sts_.
 DYNASIO_DECL signer::digest signer::sign_creq(const dynasio::credentials& creds, std::string_view amz_date) {
+  using namespace std::string_view_literals;
   const auto creq_hash = dynasio::detail::sha256(creq_);
   const std::string_view date = amz_date.substr(0, 8);
   sts_.clear();
-  sts_.append(detail::algorithm).append("\n").append(amz_date).append("\n");
+  sts_.append(detail::algorithm).append("\n"sv).append(amz_date).append("\n"sv);
   append_scope(sts_, date);
   sts_.push_back('\n');
   dynasio::detail::append_hex(sts_, creq_hash);
@@ -91,24 +94,25 @@ DYNASIO_DECL signer::digest signer::sign_creq(const dynasio::credentials& creds,
 DYNASIO_DECL std::string signer::sign_dynamodb(const dynasio::credentials& creds, std::string_view host,
                                                std::string_view amz_date, std::string_view x_amz_target,
                                                std::string_view content_type, std::string_view body) {
+  using namespace std::string_view_literals;
   detail::check_amz_date(amz_date);
   const bool token = !creds.session_token.empty();
   // The headers below are already in SigV4 order: sorted by lower-case name.
   creq_.clear();
-  creq_.append("POST\n/\n\ncontent-type:");
+  creq_.append("POST\n/\n\ncontent-type:"sv);
   detail::append_canonical_value(creq_, content_type);
-  creq_.append("\nhost:");
+  creq_.append("\nhost:"sv);
   detail::append_canonical_value(creq_, host);
-  creq_.append("\nx-amz-date:").append(amz_date);
+  creq_.append("\nx-amz-date:"sv).append(amz_date);
   if (token) {
-    creq_.append("\nx-amz-security-token:");
+    creq_.append("\nx-amz-security-token:"sv);
     detail::append_canonical_value(creq_, creds.session_token);
   }
-  creq_.append("\nx-amz-target:");
+  creq_.append("\nx-amz-target:"sv);
   detail::append_canonical_value(creq_, x_amz_target);
   const std::string_view signed_headers = token ? "content-type;host;x-amz-date;x-amz-security-token;x-amz-target"
                                                 : "content-type;host;x-amz-date;x-amz-target";
-  creq_.append("\n\n").append(signed_headers).append("\n");
+  creq_.append("\n\n"sv).append(signed_headers).append("\n"sv);
   dynasio::detail::append_hex(creq_, dynasio::detail::sha256(body));
   const digest signature = sign_creq(creds, amz_date);
   return authorization(creds, amz_date.substr(0, 8), signed_headers, signature);
