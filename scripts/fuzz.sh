@@ -12,7 +12,7 @@
 # process found a crash (its input is in build/fuzz/artifacts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(reply number json_roundtrip sigv4_request sink_step batch_fsm)
+targets=(reply number json_roundtrip sigv4_request sink_step batch_fsm http_reply)
 usage() { echo "usage: scripts/fuzz.sh [SECONDS|--short|--runs N] [--procs P] [TARGET...]" >&2; exit 2; }
 short=0
 per=300
