@@ -133,3 +133,17 @@ TEST_CASE("http_conn reads replies into one reused http_reply: fields, chunked b
   CHECK(got[2].body.empty());
   CHECK_FALSE(got[2].keep_alive);
 }
+
+TEST_CASE("http_conn does not keep a connection that sent bytes after its reply") {
+  asio::io_context ioc;
+  asio::ip::tcp::acceptor acceptor(ioc, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const std::string url = "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
+  // Nothing is pipelined, so the bytes after the reply answer no request.
+  std::vector<std::string> replies = {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK\r\n\r\n"};
+  asio::co_spawn(ioc, serve(acceptor, replies), asio::detached);
+  const auto got = dynasio::test::run_coro(ioc, exchange_all(url, 1));
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].status == 200);
+  CHECK(got[0].body == "{}");
+  CHECK_FALSE(got[0].keep_alive);
+}

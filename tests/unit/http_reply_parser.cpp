@@ -137,6 +137,24 @@ TEST_CASE("http_reply_parser: framing and keep-alive rules") {
   CHECK_FALSE(feed({"HTTP/1.1 200 OK\r\nConnection: upgrade, CLOSE\r\nContent-Length: 0\r\n\r\n"}).keep_alive);
   CHECK_FALSE(feed({"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"}).keep_alive);
   CHECK(feed({"HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n"}).keep_alive);
+  // HTTP/1.0 has no Transfer-Encoding: a reply that frames itself so is read, then the
+  // connection is not kept, whatever it asked.
+  r = feed({"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n"});
+  CHECK(r.done);
+  CHECK(r.body == "a");
+  CHECK_FALSE(r.keep_alive);
+  // A 101 (nothing asks for an upgrade) ends the reply and the connection.
+  r = feed({"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n"});
+  CHECK(r.done);
+  CHECK(r.status == 101);
+  CHECK_FALSE(r.keep_alive);
+  // The longest chunk-size line taken (extensions and all), whether or not its LF came with it.
+  const std::string line = "1;" + std::string(4094, 'e');
+  const std::string longest = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + line + "\r\nz\r\n0\r\n\r\n";
+  const std::size_t cr = longest.find(line) + line.size() + 1;  // just after the line's CR
+  CHECK(feed({longest}).body == "z");
+  CHECK(feed({longest.substr(0, cr), longest.substr(cr)}).body == "z");
+  CHECK(feed({longest.substr(0, cr), longest.substr(cr)}) == feed({longest}));
   // Transfer-Encoding wins over Content-Length, and such a reply ends the connection.
   r = feed({"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"});
   CHECK(r.done);
@@ -236,6 +254,11 @@ TEST_CASE("deadline_watch: a deadline passing closes its socket; cleared, nothin
   CHECK(b.is_open());
   CHECK(watch->active() == 1);
   watch->clear(da);  // already taken out by the watch: a no-op
+  CHECK(watch->active() == 1);
+  // Expired stays expired: the socket is closed, so a later step is a timeout too.
+  watch->set(da, 1h);
+  CHECK(da.expired);
+  watch->clear(da);
   CHECK(watch->active() == 1);
   // The last deadline cleared cancels the timer: the io_context runs out of work at once.
   watch->clear(db);

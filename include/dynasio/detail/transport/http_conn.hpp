@@ -63,7 +63,7 @@ class deadline_watch : public std::enable_shared_from_this<deadline_watch> {
 
   explicit deadline_watch(boost::asio::any_io_executor ex) : timer_(std::move(ex)) {}
 
-  /// `d` expires `timeout` from now; clears its expired flag.
+  /// `d` expires `timeout` from now. Once expired it stays so: its socket is closed.
   DYNASIO_DECL void set(deadline& d, std::chrono::milliseconds timeout);
   /// `d` has no deadline.
   DYNASIO_DECL void clear(deadline& d) noexcept;

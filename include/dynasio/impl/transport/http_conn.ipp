@@ -41,7 +41,6 @@ DYNASIO_DECL void deadline_watch::set(deadline& d, std::chrono::milliseconds tim
     d.index = active_.size() - 1;
   }
   d.at = clock::now() + timeout;
-  d.expired = false;
   if (d.at < armed_for_) arm(d.at);
 }
 
@@ -111,7 +110,8 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::connect(const
                                                                            const connect_options& opts) {
   const boost::system::error_code ec = co_await open(ep, opts);
   watch_->clear(deadline_);
-  co_return ec ? or_timeout(ec) : ec;
+  // A deadline that passed as a step completed closed the socket all the same: a timeout.
+  co_return or_timeout(ec);
 }
 
 DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::open(const endpoint_info& ep,
@@ -222,8 +222,9 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::exchange(std:
   watch_->clear(deadline_);
   const bool expired = deadline_.expired;
   if (ec) co_return or_timeout(ec);
-  // A reply completed as the deadline passed is still the reply, but its socket is closed.
-  keep_alive_ = parser.keep_alive() && !expired;
+  // A reply completed as the deadline passed is still the reply, but its socket is closed. Bytes
+  // after a reply answer no request (nothing is pipelined): the connection is not trusted again.
+  keep_alive_ = parser.keep_alive() && !expired && in_begin_ == in_end_;
   co_return ec;
 }
 

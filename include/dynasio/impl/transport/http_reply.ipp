@@ -179,7 +179,8 @@ DYNASIO_DECL std::size_t http_reply_parser::feed(std::string_view data, boost::s
       case phase::chunk_size: {
         const std::size_t eol = in.find("\r\n");
         if (eol == std::string_view::npos || eol > http_syntax::max_chunk_line) {
-          if (eol != std::string_view::npos || in.size() > http_syntax::max_chunk_line) {
+          // (A longest line may wait for the LF of its CRLF.)
+          if (eol != std::string_view::npos || in.size() > http_syntax::max_chunk_line + 1) {
             ec = error::bad_chunk;
             phase_ = phase::done;
           }
@@ -282,6 +283,10 @@ DYNASIO_DECL void http_reply_parser::parse_header(std::string_view block, boost:
     return;
   }
   keep_alive_ = http10_ ? keep_alive_token_ && !close_ : !close_;
+  // HTTP/1.0 has no Transfer-Encoding: such framing is faulty, so the connection closes after it
+  // (RFC 9112 section 6.1). After a 101 the connection would no longer speak HTTP/1.1 (nothing
+  // here asks for an upgrade).
+  if ((http10_ && transfer_encoding_) || status == 101) keep_alive_ = false;
   if (header_only_ || status / 100 == 1 || status == 204 || status == 304) {
     phase_ = phase::done;
   } else if (transfer_encoding_) {
