@@ -30,6 +30,10 @@ namespace dynasio {
  */
 enum class attribute_type : unsigned char { S, N, B, BOOL, NULL_, M, L, SS, NS, BS };
 
+namespace detail {
+struct value_access;
+}  // namespace detail
+
 /// The wire name of a type: "S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS" or "BS".
 DYNASIO_DECL std::string_view to_string(attribute_type t) noexcept;
 
@@ -128,6 +132,7 @@ class attribute_value {
   friend bool operator==(const attribute_value& a, const attribute_value& b) { return a.v_ == b.v_; }
 
  private:
+  friend struct detail::value_access;
   using variant_type = std::variant<std::string, number, binary, bool, std::nullptr_t, detail::value_box<map_type>,
                                     list_type, string_set, number_set, binary_set>;
 
@@ -161,6 +166,14 @@ using item = attribute_value::map_type;
 using key = item;
 
 inline attribute_value::attribute_value(map_type m) : v_(std::in_place_index<5>, std::move(m)) {}
+
+namespace detail {
+/// What the library's own writers may reach inside an attribute_value.
+struct value_access {
+  /// The S string held, to assign over in place (its memory reused); null for another type.
+  static std::string* string_if(attribute_value& v) noexcept { return std::get_if<0>(&v.v_); }
+};
+}  // namespace detail
 
 /**
  * @brief A hash consistent with equality, meant for key values (S, N and B).

@@ -112,17 +112,20 @@ flat::row random_row(test::random_items& r, int i) {
   return x;
 }
 
-item read_back(const std::string& text) { return detail::read_item(json::parse(text).as_object()); }
+// The item of a put request's JSON (`{"PutRequest":{"Item":{...}}}`).
+item read_back(const std::string& text) {
+  return detail::read_item(json::parse(text).at("PutRequest").at("Item").as_object());
+}
 
 }  // namespace
 
-TEST_CASE("described wire: a flat struct's JSON reads back as the item to_item() builds") {
+TEST_CASE("described wire: a flat struct's put request reads back as the item to_item() builds") {
   test::random_items r(20261202);
   for (int i = 0; i < 3000; ++i) {
     const flat::row x = random_row(r, i);
     for (bool nullopt_as_null : {false, true}) {
       std::string out = "prefix:";
-      detail::write_wire_struct(out, x, nullopt_as_null);
+      detail::write_wire_put(out, x, nullopt_as_null);
       REQUIRE(out.starts_with("prefix:"));
       item_options o;
       o.nullopt_as_null = nullopt_as_null;
@@ -131,6 +134,13 @@ TEST_CASE("described wire: a flat struct's JSON reads back as the item to_item()
       attribute_value k;
       REQUIRE(detail::wire_struct_member(x, "pk", nullopt_as_null, k));
       CHECK(k == to_item(x, o).at("pk"));
+      // Over a value that holds a string already (a reused slot's key): assigned in place.
+      attribute_value held("a previous key, long enough that its string lives on the heap");
+      REQUIRE(detail::wire_struct_member(x, "pk", nullopt_as_null, held));
+      CHECK(held == k);
+      attribute_value number_held(42);
+      REQUIRE(detail::wire_struct_member(x, "pk", nullopt_as_null, number_held));
+      CHECK(number_held == k);
       attribute_value oi;
       CHECK(detail::wire_struct_member(x, "oi", nullopt_as_null, oi) == (x.oi.has_value() || nullopt_as_null));
       if (x.oi) CHECK(oi == attribute_value(*x.oi));
@@ -145,11 +155,11 @@ TEST_CASE("described wire: invalid UTF-8 and NaN are refused by the writer, leav
   x.pk = "a";
   x.s = "ok\xC0\xAF";
   std::string out = "keep";
-  CHECK_THROWS_AS(detail::write_wire_struct(out, x, false), error);
+  CHECK_THROWS_AS(detail::write_wire_put(out, x, false), error);
   CHECK(out == "keep");
   x.s = "fine";
   x.d = std::nan("");
-  CHECK_THROWS_AS(detail::write_wire_struct(out, x, false), error);
+  CHECK_THROWS_AS(detail::write_wire_put(out, x, false), error);
   CHECK(out == "keep");
 }
 

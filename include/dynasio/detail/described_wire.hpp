@@ -102,8 +102,7 @@ struct member_head {
 };
 
 template <wire_struct T>
-void write_wire_members(std::string& out, const T& value, bool nullopt_as_null) {
-  wire_writer w(out);
+void write_wire_members(wire_writer& w, const T& value, bool nullopt_as_null) {
   w.ch('{');
   bool first = true;
   boost::mp11::mp_for_each<public_members<T>>([&](auto d) {
@@ -127,18 +126,39 @@ void write_wire_members(std::string& out, const T& value, bool nullopt_as_null) 
   w.ch('}');
 }
 
-// Appends `{"member":{...},...}` in declaration order. Throws errc::invalid_argument for a
+// The text around an item in a BatchWriteItem put request: `{"PutRequest":{"Item":` ... `}}`.
+inline constexpr char put_request_head[] = "{\"PutRequest\":{\"Item\":";
+inline constexpr std::size_t put_request_overhead = sizeof put_request_head - 1 + 2;
+
+// Appends `{"PutRequest":{"Item":{"member":{...},...}}}`, members in declaration order, through
+// one writer (the fixed text is a constant-size copy). Throws errc::invalid_argument for a
 // string that is not UTF-8 or a floating value DynamoDB refuses, leaving `out` as it was (the
 // caller then takes the to_item() path, whose messages name the attribute).
 template <wire_struct T>
-void write_wire_struct(std::string& out, const T& value, bool nullopt_as_null) {
+void write_wire_put(std::string& out, const T& value, bool nullopt_as_null) {
   const std::size_t size = out.size();
   try {
-    write_wire_members(out, value, nullopt_as_null);
+    wire_writer w(out);
+    w.lit(put_request_head);
+    write_wire_members(w, value, nullopt_as_null);
+    w.lit("}}");
   } catch (...) {
     out.resize(size);
     throw;
   }
+}
+
+// out = attribute_value(m), a string assigned over the one `out` holds (a reused slot's key):
+// no temporary value, and its memory kept.
+template <class M>
+void assign_key_value(attribute_value& out, const M& m) {
+  if constexpr (std::is_same_v<M, std::string> || std::is_same_v<M, std::string_view>) {
+    if (std::string* s = value_access::string_if(out)) {
+      s->assign(m.data(), m.size());
+      return;
+    }
+  }
+  out = attribute_value(m);
 }
 
 // The value of member `name` as to_item() maps it; false when no member has that name or the
@@ -151,10 +171,10 @@ bool wire_struct_member(const T& value, std::string_view name, bool nullopt_as_n
     const auto& m = value.*d.pointer;
     using M = std::remove_cvref_t<decltype(m)>;
     if constexpr (is_optional<M>::value) {
-      if (m) out = attribute_value(*m), found = true;
+      if (m) assign_key_value(out, *m), found = true;
       else if (nullopt_as_null) out = attribute_value(nullptr), found = true;
     } else {
-      out = attribute_value(m);
+      assign_key_value(out, m);
       found = true;
     }
   });
@@ -166,8 +186,8 @@ bool wire_struct_member(const T& value, std::string_view name, bool nullopt_as_n
 struct wire_source {
   const void* value = nullptr;
   bool nullopt_as_null = false;
-  // Appends the item's JSON to `out` (as write_wire_struct()); null for a struct that is not a
-  // wire_struct, which only converts.
+  // Appends the item's put request to `out` (as write_wire_put()); null for a struct that is not
+  // a wire_struct, which only converts.
   void (*write)(const void* value, bool nullopt_as_null, std::string& out) = nullptr;
   // As wire_struct_member().
   bool (*member)(const void* value, std::string_view name, bool nullopt_as_null, attribute_value& out) = nullptr;
@@ -182,7 +202,7 @@ wire_source make_wire_source(const T& value, bool nullopt_as_null) {
   s.nullopt_as_null = nullopt_as_null;
   s.to_item = [](const void* v, bool n) { return struct_to_item(*static_cast<const T*>(v), n); };
   if constexpr (wire_struct<T>) {
-    s.write = [](const void* v, bool n, std::string& out) { write_wire_struct(out, *static_cast<const T*>(v), n); };
+    s.write = [](const void* v, bool n, std::string& out) { write_wire_put(out, *static_cast<const T*>(v), n); };
     s.member = [](const void* v, std::string_view name, bool n, attribute_value& out) {
       return wire_struct_member(*static_cast<const T*>(v), name, n, out);
     };

@@ -329,7 +329,6 @@ DYNASIO_DECL admission batch_writer_impl::admit(write_request& req, write_report
 }
 
 DYNASIO_DECL bool batch_writer_impl::make_wire_entry(const wire_source& source) {
-  static constexpr std::string_view prefix = "{\"PutRequest\":{\"Item\":";
   batch_entry& e = fsm_.blank_entry();
   e.key.resize(key_names_.size());
   try {
@@ -337,17 +336,14 @@ DYNASIO_DECL bool batch_writer_impl::make_wire_entry(const wire_source& source) 
       if (!source.member(source.value, key_names_[i], source.nullopt_as_null, e.key[i])) return false;
       validate_key_value(key_names_[i], e.key[i], i == 0 ? key_role::partition : key_role::sort);
     }
-    // blank_entry() left the text empty, its memory kept: appends, not an assign and a +=,
-    // each a call that measures or replaces.
-    e.wire.append(prefix.data(), prefix.size());
+    // blank_entry() left the text empty, its memory kept: the whole request is written into it.
     source.write(source.value, source.nullopt_as_null, e.wire);
   } catch (const error&) {
     return false;
   }
   // One level of members with names: only the size is left, and JSON text is never shorter
   // than the stored size (value_size()), so text within the limit is an item within it.
-  if (e.wire.size() - prefix.size() > max_item_size) return false;
-  e.wire.append("}}", 2);
+  if (e.wire.size() - put_request_overhead > max_item_size) return false;
   e.request.op = write_request::kind::put;
   e.item_in_wire = true;
   return true;

@@ -59,7 +59,8 @@ inline std::size_t utf8_sequence(const unsigned char* p, std::size_t left, unsig
 // bit is the first such byte. Then eight bytes at a time: a word has none of them when no byte
 // has its high bit set, is below 0x20, or equals `"` or `\` (the "has a zero byte" test on
 // x ^ c), which may report a plain byte beside one that is not, never miss one; the byte loop
-// settles it.
+// settles it. A tail shorter than the step is read as the last 16 (or 8) bytes of the string,
+// overlapping bytes already known plain, instead of byte by byte.
 inline std::size_t plain_prefix(const unsigned char* s, std::size_t n) noexcept {
   constexpr std::uint64_t ones = 0x0101010101010101ull;
   constexpr std::uint64_t highs = 0x8080808080808080ull;
@@ -75,16 +76,28 @@ inline std::size_t plain_prefix(const unsigned char* s, std::size_t n) noexcept 
     if (const int mask = _mm_movemask_epi8(special); mask != 0)
       return i + static_cast<std::size_t>(__builtin_ctz(mask));
   }
+  if (i < n && n >= 16) {
+    // The last sixteen bytes, overlapping what was read: those before i are plain, so the
+    // first byte flagged is the answer.
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + n - 16));
+    const __m128i special =
+        _mm_or_si128(_mm_cmplt_epi8(x, space), _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)));
+    const int mask = _mm_movemask_epi8(special);
+    return mask == 0 ? n : n - 16 + static_cast<std::size_t>(__builtin_ctz(mask));
+  }
 #endif
-  for (; i + 8 <= n; i += 8) {
+  const auto plain_word = [&](std::size_t at) {
     std::uint64_t x;
-    std::memcpy(&x, s + i, 8);
+    std::memcpy(&x, s + at, 8);
     const std::uint64_t quote = x ^ (ones * '"');
     const std::uint64_t backslash = x ^ (ones * '\\');
-    const std::uint64_t special =
-        (x | ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs;
-    if (special != 0) break;
-  }
+    return ((x | ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs) ==
+           0;
+  };
+  for (; i + 8 <= n; i += 8)
+    if (!plain_word(i)) break;
+  // The last eight bytes, overlapping: all plain means the whole string is.
+  if (i < n && n >= 8 && i + 8 > n && plain_word(n - 8)) return n;
   while (i < n && json_byte_class[s[i]] == 0) ++i;
   return i;
 }
