@@ -18,6 +18,7 @@
 #include <boost/asio/write.hpp>
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -146,4 +147,31 @@ TEST_CASE("http_conn does not keep a connection that sent bytes after its reply"
   CHECK(got[0].status == 200);
   CHECK(got[0].body == "{}");
   CHECK_FALSE(got[0].keep_alive);
+}
+
+TEST_CASE("http_conn reads large replies whole as its read buffer grows, and the small reply after them") {
+  asio::io_context ioc;
+  asio::ip::tcp::acceptor acceptor(ioc, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const std::string url = "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
+  std::string big(3 * 1024 * 1024 + 17, 'b');
+  for (std::size_t i = 0; i < big.size(); i += 4093) big[i] = static_cast<char>('a' + i % 26);
+  std::string chunks;
+  for (std::size_t i = 0; i < big.size(); i += 100000) {
+    const std::string part = big.substr(i, 100000);
+    char size[32];
+    std::snprintf(size, sizeof size, "%zx\r\n", part.size());
+    chunks += size + part + "\r\n";
+  }
+  std::vector<std::string> replies = {
+      "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(big.size()) + "\r\n\r\n" + big,
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + "0\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+  };
+  asio::co_spawn(ioc, serve(acceptor, replies), asio::detached);
+  const auto got = dynasio::test::run_coro(ioc, exchange_all(url, 3));
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].body == big);
+  CHECK(got[1].body == big);
+  CHECK(got[2].body == "{}");
+  CHECK(got[2].keep_alive);
 }

@@ -27,10 +27,13 @@ namespace dynasio::detail {
 namespace asio = boost::asio;
 
 // The read buffer: allocated at the first read, 16 KiB (a DynamoDB reply's header and most
-// small replies in one read); each read asks for at least read_room bytes. A parser takes every
-// body byte it is given, so what stays between reads (an incomplete header, trailer or chunk
-// line) is bounded by its limits, and so is the buffer.
+// small replies in one read); each read asks for at least read_room bytes. A read that fills all
+// the room it had means a large reply (a Query page, a BatchGetItem): the buffer, once empty,
+// doubles, up to max_read_buffer, so such a reply takes a quarter as many reads. A parser takes
+// every body byte it is given, so what stays between reads (an incomplete header, trailer or
+// chunk line) is bounded by its limits, and so is the buffer.
 inline constexpr std::size_t first_read_buffer = 16 * 1024;
+inline constexpr std::size_t max_read_buffer = 256 * 1024;
 inline constexpr std::size_t read_room = 4096;
 // BatchGetItem replies reach 16 MB; leave room for JSON overhead.
 inline constexpr std::size_t reply_body_limit = 64u * 1024 * 1024;
@@ -164,6 +167,7 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::open(const en
 
 DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::read_reply(http_reply_parser& parser, bool tls) {
   constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
+  bool filled = false;  // the last read filled all the room it had
   for (;;) {
     if (in_end_ > in_begin_) {
       boost::system::error_code pec;
@@ -171,7 +175,13 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::read_reply(ht
       if (pec) co_return pec;
       if (parser.done()) co_return pec;
     }
-    if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+    if (in_begin_ == in_end_) {
+      in_begin_ = in_end_ = 0;
+      if (filled && in_capacity_ < max_read_buffer) {
+        in_.reset(new char[2 * in_capacity_]);
+        in_capacity_ *= 2;
+      }
+    }
     if (in_capacity_ - in_end_ < read_room) {
       // Bring what the parser left (an incomplete line) to the front, into a larger buffer if
       // it fills most of this one.
@@ -194,6 +204,7 @@ DYNASIO_DECL asio::awaitable<boost::system::error_code> http_conn::read_reply(ht
     if (tls) std::tie(rec, n) = co_await stream_.async_read_some(room, tuple);
     else std::tie(rec, n) = co_await stream_.next_layer().async_read_some(room, tuple);
     in_end_ += n;
+    filled = n == room.size();
     if (rec == asio::error::eof) {
       boost::system::error_code pec;
       if (in_end_ > in_begin_) {
