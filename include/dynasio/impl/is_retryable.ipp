@@ -43,7 +43,7 @@ DYNASIO_DECL bool is_retryable(std::error_code ec) noexcept {
     if (ec == std::error_code(boost::system::error_code(transient))) return true;
   if (ec == std::error_code(boost::system::error_code(ae::eof))) return true;
   if (ec == std::error_code(boost::system::error_code(boost::asio::ssl::error::stream_truncated))) return true;
-  // Beast's reading of a reply reports a connection closed before or during it this way.
+  // http_reply_parser (in Beast's codes) reports a connection closed before or during a reply so.
   using boost::beast::http::error;
   if (ec == std::error_code(boost::system::error_code(error::end_of_stream)) ||
       ec == std::error_code(boost::system::error_code(error::partial_message)))

@@ -106,8 +106,6 @@ class http_reply_parser {
 
   bool done() const noexcept { return phase_ == phase::done; }
   bool keep_alive() const noexcept { return keep_alive_; }
-  /// Bytes of a reply seen so far (taken or waiting for more): end_of_stream or partial_message.
-  bool started() const noexcept { return started_; }
 
  private:
   enum class phase : std::uint8_t { header, length_body, close_body, chunk_size, chunk_data, chunk_end, trailer, done };
@@ -125,6 +123,7 @@ class http_reply_parser {
   phase phase_ = phase::header;
   bool header_only_ = false;
   bool keep_alive_ = false;
+  // Bytes of a reply seen (taken or waiting for more): partial_message, not end_of_stream.
   bool started_ = false;
   // The semantics of the header's fields, gathered as they are parsed.
   bool http10_ = false;

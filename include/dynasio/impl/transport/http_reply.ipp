@@ -61,9 +61,6 @@ inline bool is_text(std::string_view s) noexcept {
   return true;
 }
 
-// ASCII case-insensitive equality, the sizes compared inline first: most names differ there.
-inline bool same_name(std::string_view a, std::string_view b) noexcept { return a.size() == b.size() && iequals(a, b); }
-
 inline std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
@@ -101,7 +98,7 @@ inline constexpr std::size_t max_chunk_line = 4096;
 
 DYNASIO_DECL std::optional<std::string_view> http_reply::field(std::string_view name) const noexcept {
   for (const field_span& f : fields_)
-    if (f.name_size == name.size() && http_syntax::iequals(std::string_view(text_.data() + f.at, f.name_size), name))
+    if (http_syntax::iequals(std::string_view(text_.data() + f.at, f.name_size), name))
       return std::string_view(text_.data() + f.at + f.name_size, f.value_size);
   return std::nullopt;
 }
@@ -360,7 +357,7 @@ DYNASIO_DECL void http_reply_parser::parse_fields(std::string_view lines, bool t
   if (trailer) return;  // a trailer may not frame the message (RFC 9110 section 6.5.1)
   for (std::size_t i = first; i < reply_.fields_.size(); ++i) {
     const http_reply::field_view f = reply_.field_at(i);
-    if (http_syntax::same_name(f.name, "content-length")) {
+    if (http_syntax::iequals(f.name, "content-length")) {
       bool ok = true;
       http_syntax::for_each_element(f.value, [&](std::string_view v) {
         std::uint64_t n = 0;
@@ -371,14 +368,14 @@ DYNASIO_DECL void http_reply_parser::parse_fields(std::string_view lines, bool t
         ec = error::bad_content_length;
         return;
       }
-    } else if (http_syntax::same_name(f.name, "transfer-encoding")) {
+    } else if (http_syntax::iequals(f.name, "transfer-encoding")) {
       transfer_encoding_ = true;
       // The last coding of the last Transfer-Encoding field says whether the body is chunked.
       chunked_ = false;
       http_syntax::for_each_element(f.value, [&](std::string_view coding) {
         chunked_ = http_syntax::iequals(http_syntax::trim(coding.substr(0, coding.find(';'))), "chunked");
       });
-    } else if (http_syntax::same_name(f.name, "connection")) {
+    } else if (http_syntax::iequals(f.name, "connection")) {
       http_syntax::for_each_element(f.value, [&](std::string_view option) {
         if (http_syntax::iequals(option, "close")) close_ = true;
         else if (http_syntax::iequals(option, "keep-alive")) keep_alive_token_ = true;
