@@ -300,7 +300,8 @@ class batch_fsm {
   /// The requests of call `id`, as returned by next_batch() and not yet completed.
   DYNASIO_DECL batch_call batch(std::uint64_t id) const;
 
-  /// Call `id` succeeded; `unprocessed[i]` tells whether request i came back in UnprocessedItems;
+  /// Call `id` succeeded; `unprocessed[i]` tells whether request i came back in UnprocessedItems
+  /// (requests past its end did not: an empty vector means the table took the whole call);
   /// `table_throttles`: throttling replies about the table's capacity the client retried in it.
   DYNASIO_DECL batch_outcome on_reply(std::uint64_t id, const std::vector<bool>& unprocessed,
                                       batch_clock::time_point now, unsigned table_throttles = 0);

@@ -128,6 +128,7 @@ class batch_writer_impl : public std::enable_shared_from_this<batch_writer_impl>
   // Buffers the blank entry; returns done, or wait when the buffer is full.
   admission add_entry();
   void make_body(std::string& body, const batch_call& entries) const;
+  // Which of the call's requests came back in UnprocessedItems; empty (no allocation) when none did.
   std::vector<bool> unprocessed_flags(const boost::json::object& reply, const batch_call& entries) const;
   void complete(std::uint64_t id, call_outcome& call, std::chrono::microseconds latency);
   void pump();

@@ -126,8 +126,10 @@ void write_wire_members(wire_writer& w, const T& value, bool nullopt_as_null) {
   w.ch('}');
 }
 
-// The text around an item in a BatchWriteItem put request: `{"PutRequest":{"Item":` ... `}}`.
+// The text around a BatchWriteItem request's item or key, `{"PutRequest":{"Item":...}}`:
+// the batch writer writes each request as head, item, "}}".
 inline constexpr char put_request_head[] = "{\"PutRequest\":{\"Item\":";
+inline constexpr char delete_request_head[] = "{\"DeleteRequest\":{\"Key\":";
 inline constexpr std::size_t put_request_overhead = sizeof put_request_head - 1 + 2;
 
 // Appends `{"PutRequest":{"Item":{"member":{...},...}}}`, members in declaration order, through

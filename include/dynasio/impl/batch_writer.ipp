@@ -145,8 +145,8 @@ DYNASIO_DECL void batch_writer_impl::make_entry(write_request req, bool item_che
   }
   // Written straight into the slot's text, which keeps a written request's memory (blank_entry()
   // left it empty; past batch_fsm::max_spare_wire it is not kept, so a huge item pins nothing).
-  const std::string_view head = put ? std::string_view("{\"PutRequest\":{\"Item\":") : "{\"DeleteRequest\":{\"Key\":";
-  e.wire.append(head.data(), head.size());
+  if (put) e.wire.append(put_request_head, sizeof put_request_head - 1);
+  else e.wire.append(delete_request_head, sizeof delete_request_head - 1);
   try {
     write_item(e.wire, req.item);
   } catch (const error&) {
@@ -186,9 +186,12 @@ DYNASIO_DECL void batch_writer_impl::make_body(std::string& body, const batch_ca
 // within a call), so that the original objects, not re-parsed copies, are re-sent or reported.
 DYNASIO_DECL std::vector<bool> batch_writer_impl::unprocessed_flags(const boost::json::object& reply,
                                                                     const batch_call& entries) const {
-  std::vector<bool> flags(entries.size(), false);
+  std::vector<bool> flags;
+  const std::vector<key_values> keys = unprocessed_write_keys(reply, table_, key_names_);
+  if (keys.empty()) return flags;
+  flags.assign(entries.size(), false);
   std::size_t unmatched = 0;
-  for (const key_values& k : unprocessed_write_keys(reply, table_, key_names_)) {
+  for (const key_values& k : keys) {
     bool found = false;
     for (std::size_t i = 0; i < entries.size() && !found; ++i)
       if (!flags[i] && entries[i].key == k) flags[i] = found = true;
