@@ -572,6 +572,8 @@ asio::awaitable<void> six_concurrent_calls(fake_endpoint& ep) {
   CHECK(ep.connections_accepted() == 2);
   CHECK(db.stats().connections_opened == 2);
   CHECK(peak <= 2);
+  // The ended calls' buffers are kept for the next ones, at most one per connection.
+  CHECK(dynasio::detail::access::spare_call_buffers(db).size() == 2);
   co_await check_usable(db, ep);
   CHECK(ep.connections_accepted() == 2);
 }
@@ -579,6 +581,44 @@ asio::awaitable<void> six_concurrent_calls(fake_endpoint& ep) {
 TEST_CASE("client fault: max_connections bounds the connections of concurrent calls") {
   std::vector<exchange> script(6, fault(exchange::action::reply, 50ms));
   play(std::move(script), six_concurrent_calls);
+}
+
+// --- 13. buffers kept between calls ---------------------------------------------------------
+
+// From the second call on, a call writes its target and head and reads its reply in the buffers
+// an earlier call left: each call must still see only its own reply's status, fields and body.
+asio::awaitable<void> buffers_between_calls(fake_endpoint& ep) {
+  client db(co_await asio::this_coro::executor, fast_config(ep));
+  const auto& spares = dynasio::detail::access::spare_call_buffers(db);
+  json::object big = co_await db.call_raw("GetItem", "{}");
+  CHECK(big.at("Item").at("s").at("S").as_string().size() == 100000);
+  REQUIRE(spares.size() == 1);
+  // A large reply's body is freed, not kept for every later call.
+  CHECK(spares.front()->reply.body().capacity() < 100000);
+  auto e = co_await call_error(db, "PutItem");
+  REQUIRE(e);
+  CHECK(e->code() == service_errc::conditional_check_failed);
+  CHECK(e->diagnostics().request_id == "RID-SECOND");
+  CHECK(e->diagnostics().http_status == 400);
+  // No x-amz-crc32 this time: the first replies' checksums must not be checked against it.
+  json::object small = co_await db.call_raw("DescribeTable", "{}");
+  CHECK(small == json::parse(R"({"Table":{"TableName":"t"}})").as_object());
+  CHECK(spares.size() == 1);
+  CHECK(ep.connections_accepted() == 1);
+  co_await check_usable(db, ep);
+}
+
+TEST_CASE("client: buffers kept between calls hold only the current call's target and reply") {
+  exchange big = ok(R"({"Item":{"s":{"S":")" + std::string(100000, 'x') + R"("}}})");
+  big.expect_target = "DynamoDB_20120810.GetItem";
+  big.headers.emplace_back("x-amzn-RequestId", "RID-FIRST");
+  exchange failed = aws_error(400, "ConditionalCheckFailedException", "The conditional request failed");
+  failed.expect_target = "DynamoDB_20120810.PutItem";
+  failed.headers.back().second = "RID-SECOND";
+  exchange small = ok(R"({"Table":{"TableName":"t"}})");
+  small.expect_target = "DynamoDB_20120810.DescribeTable";
+  small.add_crc32 = false;
+  play({big, failed, small}, buffers_between_calls);
 }
 
 }  // namespace

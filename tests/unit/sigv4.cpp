@@ -86,6 +86,9 @@ TEST_CASE("sigv4: format_amz_date") {
   CHECK(sigv4::format_amz_date(sys_days(2024y / February / 29) + 23h + 59min + 59s + 999ms) == "20240229T235959Z");
   CHECK(sigv4::format_amz_date(sys_days(2025y / January / 1)) == "20250101T000000Z");
   CHECK(sigv4::format_amz_date(system_clock::time_point{}) == "19700101T000000Z");
+  char chars[16];
+  sigv4::format_amz_date(sys_days(2024y / February / 29) + 23h + 59min + 59s, chars);
+  CHECK(std::string_view(chars, 16) == "20240229T235959Z");
 }
 
 TEST_CASE("sigv4: the request text parser keeps folded values and refuses malformed text") {
@@ -125,6 +128,10 @@ TEST_CASE("sigv4: sign_dynamodb gives the same Authorization as the general path
       sigv4::signer fast("us-east-1", "dynamodb"), general("us-east-1", "dynamodb");
       const std::string a = fast.sign_dynamodb(*c, host, "20240229T235959Z", target, json, body);
       CHECK(a == general_authz(general, *c, host, "20240229T235959Z"));
+      // The appending form leaves what the buffer held and adds the same value.
+      std::string head = "Authorization: ";
+      fast.append_dynamodb_authorization(head, *c, host, "20240229T235959Z", target, json, body);
+      CHECK(head == "Authorization: " + a);
       CHECK(a.find(c == &creds ? "SignedHeaders=content-type;host;x-amz-date;x-amz-target,"
                                : "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target,") !=
             std::string::npos);

@@ -17,7 +17,9 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace dynasio::detail {
 
@@ -46,8 +48,34 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
   DYNASIO_DECL void account(std::string_view operation, std::string_view body, call_outcome& out,
                             std::chrono::steady_clock::time_point started, std::string_view log_prefix);
 
-  // The request head for one exchange of `body`, signed with `creds`.
-  DYNASIO_DECL std::string request_head(std::string_view target, std::string_view body, const credentials& creds);
+  // What one call writes and reads besides its body: the X-Amz-Target value, the request head,
+  // the reply. Kept by the client between calls (spare_buffers_), so that a steady stream of calls
+  // allocates none of them.
+  struct call_buffers {
+    std::string target;
+    std::string head;
+    http_reply reply;
+  };
+  // A call's buffers, taken from the spare ones (or new) and given back when the call ends; a
+  // reply body past max_spare_reply is freed rather than kept.
+  class buffers_lease {
+   public:
+    DYNASIO_DECL explicit buffers_lease(client_impl& owner);
+    DYNASIO_DECL ~buffers_lease();
+    buffers_lease(const buffers_lease&) = delete;
+    buffers_lease& operator=(const buffers_lease&) = delete;
+    call_buffers& operator*() const noexcept { return *buffers_; }
+    call_buffers* operator->() const noexcept { return buffers_.get(); }
+
+   private:
+    client_impl& owner_;
+    std::unique_ptr<call_buffers> buffers_;
+  };
+  static constexpr std::size_t max_spare_reply = 64 * 1024;
+
+  // Writes into `head` the request head for one exchange of `body`, signed with `creds`.
+  DYNASIO_DECL void request_head(std::string& head, std::string_view target, std::string_view body,
+                                 const credentials& creds);
 
   boost::asio::any_io_executor ex_;
   client_config cfg_;
@@ -66,6 +94,8 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
   std::chrono::milliseconds clock_skew_{0};
   // The keys to sign with when cfg_.credentials_provider is set (else cfg_.credentials).
   std::shared_ptr<credentials_cache> creds_cache_;
+  // Buffers of ended calls, at most max_connections of them (as many as can be in an exchange).
+  std::vector<std::unique_ptr<call_buffers>> spare_buffers_;
 };
 
 /**
@@ -76,6 +106,8 @@ struct access {
   static client_impl& impl(const client& c) noexcept { return *c.impl_; }
   static connection_pool& pool(const client& c) noexcept { return c.impl_->pool_; }
   static retry_policy& retry(const client& c) noexcept { return c.impl_->retry_; }
+  /// The buffers ended calls left for the next ones (tests: bounded, large replies not kept).
+  static const auto& spare_call_buffers(const client& c) noexcept { return c.impl_->spare_buffers_; }
   /// A handle on the same client whose log lines start with `prefix: `.
   static client with_log_prefix(client c, std::string prefix) {
     c.log_prefix_ = std::move(prefix);

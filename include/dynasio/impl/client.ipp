@@ -125,15 +125,15 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
     with_capacity = std::move(*patched);
     body = with_capacity;
   }
-  std::string target;
-  target.reserve(18 + operation.size());
-  target.append("DynamoDB_20120810.").append(operation);
+  const buffers_lease buffers(*this);
+  std::string& target = buffers->target;
+  target.assign("DynamoDB_20120810.").append(operation);
   call_fsm fsm(operation, endpoint_.host_header, cfg_.retry.max_attempts, retry_, stats_, clock_skew_);
   if (creds_cache_) fsm.use_credentials_provider();
   // The keys of this attempt: the cache's (shared, so a rotation cannot free them mid-request).
   std::shared_ptr<const credentials> keys;
   connection_lease lease{pool_, nullptr};
-  http_reply res;
+  http_reply& res = buffers->reply;
   reply_view reply;
   call_event ev;
   std::string fetch_message;
@@ -178,8 +178,8 @@ DYNASIO_DECL boost::asio::awaitable<detail::call_outcome> detail::client_impl::r
         break;
       case call_action_kind::exchange: {
         const credentials& creds = keys ? *keys : cfg_.credentials;
-        const std::string head = request_head(target, body, creds);
-        ev.ec = co_await lease.conn->exchange(head, body, cfg_.request_timeout, res);
+        request_head(buffers->head, target, body, creds);
+        ev.ec = co_await lease.conn->exchange(buffers->head, body, cfg_.request_timeout, res);
         lease.reusable = !ev.ec;
         lease.release();
         if (!ev.ec) {
@@ -250,18 +250,40 @@ DYNASIO_DECL void detail::client_impl::account(std::string_view operation, std::
 // (request line, Host, Content-Type, X-Amz-Date, X-Amz-Target, [X-Amz-Security-Token],
 // Authorization, User-Agent, Content-Length): building and serializing a beast::http::fields
 // cost ~20 000 instructions and 7 allocations per call.
-DYNASIO_DECL std::string detail::client_impl::request_head(std::string_view target, std::string_view body,
-                                                           const credentials& creds) {
+DYNASIO_DECL detail::client_impl::buffers_lease::buffers_lease(client_impl& owner) : owner_(owner) {
+  if (owner_.spare_buffers_.empty()) {
+    buffers_ = std::make_unique<call_buffers>();
+  } else {
+    buffers_ = std::move(owner_.spare_buffers_.back());
+    owner_.spare_buffers_.pop_back();
+  }
+}
+
+DYNASIO_DECL detail::client_impl::buffers_lease::~buffers_lease() {
+  if (owner_.spare_buffers_.size() >= owner_.cfg_.max_connections) return;
+  std::string& body = buffers_->reply.body();
+  if (body.capacity() > max_spare_reply) std::string().swap(body);
+  try {
+    owner_.spare_buffers_.push_back(std::move(buffers_));
+  } catch (const std::bad_alloc&) {
+    // Not kept: the next call allocates its own.
+  }
+}
+
+DYNASIO_DECL void detail::client_impl::request_head(std::string& head, std::string_view target, std::string_view body,
+                                                    const credentials& creds) {
   using namespace std::string_view_literals;
   constexpr std::string_view content_type = "application/x-amz-json-1.0";
-  const std::string amz_date = sigv4::format_amz_date(std::chrono::system_clock::now() + clock_skew_);
-  const std::string authorization =
-      signer_.sign_dynamodb(creds, endpoint_.host_header, amz_date, target, content_type, body);
+  char amz_date_chars[16];
+  sigv4::format_amz_date(std::chrono::system_clock::now() + clock_skew_, amz_date_chars);
+  const std::string_view amz_date(amz_date_chars, sizeof amz_date_chars);
   char length[24];
   const auto length_end = std::to_chars(length, length + sizeof length, body.size()).ptr;
-  std::string head;
-  head.reserve(256 + request_target_.size() + endpoint_.host_header.size() + target.size() +
-               creds.session_token.size() + authorization.size());
+  head.clear();
+  // The fixed text is under 256 characters, the Authorization value under 256 besides the key id.
+  head.reserve(512 + request_target_.size() + endpoint_.host_header.size() + target.size() +
+               creds.session_token.size() + creds.access_key_id.size() + signer_.region().size() +
+               signer_.service().size());
   head.append("POST "sv).append(request_target_).append(" HTTP/1.1\r\nHost: "sv).append(endpoint_.host_header);
   if (!request_target_.starts_with('/') && !connect_.proxy->authorization.empty())
     head.append("\r\nProxy-Authorization: "sv).append(connect_.proxy->authorization);
@@ -269,9 +291,9 @@ DYNASIO_DECL std::string detail::client_impl::request_head(std::string_view targ
   head.append("\r\nX-Amz-Date: "sv).append(amz_date);
   head.append("\r\nX-Amz-Target: "sv).append(target);
   if (!creds.session_token.empty()) head.append("\r\nX-Amz-Security-Token: "sv).append(creds.session_token);
-  head.append("\r\nAuthorization: "sv).append(authorization);
+  head.append("\r\nAuthorization: "sv);
+  signer_.append_dynamodb_authorization(head, creds, endpoint_.host_header, amz_date, target, content_type, body);
   head.append("\r\nUser-Agent: dynasio/0.1\r\nContent-Length: "sv).append(length, length_end).append("\r\n\r\n"sv);
-  return head;
 }
 
 DYNASIO_DECL client::client(boost::asio::any_io_executor ex, client_config cfg)

@@ -8,6 +8,7 @@
 #include <dynasio/detail/config.hpp>
 
 #include <chrono>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,9 @@ namespace dynasio::sigv4 {
  * year outside 0000..9999.
  */
 DYNASIO_DECL std::string format_amz_date(std::chrono::system_clock::time_point t);
+
+/// The same, written into `out` (no terminator): no allocation, for a request path.
+DYNASIO_DECL void format_amz_date(std::chrono::system_clock::time_point t, std::span<char, 16> out);
 
 /**
  * @brief Percent-encodes `text` the SigV4 way.

@@ -79,6 +79,12 @@ class signer {
                                          std::string_view amz_date, std::string_view x_amz_target,
                                          std::string_view content_type, std::string_view body);
 
+  /// sign_dynamodb(), appended to `out`: a request head built in a reused buffer allocates nothing.
+  DYNASIO_DECL void append_dynamodb_authorization(std::string& out, const dynasio::credentials& creds,
+                                                  std::string_view host, std::string_view amz_date,
+                                                  std::string_view x_amz_target, std::string_view content_type,
+                                                  std::string_view body);
+
   /// How many times this signer derived a signing key (cache misses); for tests and metrics.
   std::uint64_t key_derivations() const noexcept { return key_derivations_; }
 
@@ -87,7 +93,7 @@ class signer {
 
   DYNASIO_DECL const digest& signing_key(std::string_view secret, std::string_view date);
   DYNASIO_DECL void append_scope(std::string& out, std::string_view date) const;
-  DYNASIO_DECL std::string authorization(const dynasio::credentials& creds, std::string_view date,
+  DYNASIO_DECL void append_authorization(std::string& out, const dynasio::credentials& creds, std::string_view date,
                                          std::string_view signed_headers, const digest& signature) const;
   DYNASIO_DECL digest sign_creq(const dynasio::credentials& creds, std::string_view amz_date);
 

@@ -15,7 +15,7 @@
 
 namespace dynasio::sigv4 {
 
-DYNASIO_DECL std::string format_amz_date(std::chrono::system_clock::time_point t) {
+DYNASIO_DECL void format_amz_date(std::chrono::system_clock::time_point t, std::span<char, 16> out) {
   using namespace std::chrono;
   const auto secs = floor<seconds>(t);
   const auto day = floor<days>(secs);
@@ -30,14 +30,18 @@ DYNASIO_DECL std::string format_amz_date(std::chrono::system_clock::time_point t
                         static_cast<int>(hms.hours().count()),
                         static_cast<int>(hms.minutes().count()),
                         static_cast<int>(hms.seconds().count())};
-  std::string out;
-  out.reserve(16);
+  std::size_t at = 0;
   for (std::size_t i = 0; i < std::size(fields); ++i) {
-    if (i == 4) out.push_back('T');
-    out.push_back(static_cast<char>('0' + fields[i] / 10));
-    out.push_back(static_cast<char>('0' + fields[i] % 10));
+    if (i == 4) out[at++] = 'T';
+    out[at++] = static_cast<char>('0' + fields[i] / 10);
+    out[at++] = static_cast<char>('0' + fields[i] % 10);
   }
-  out.push_back('Z');
+  out[at] = 'Z';
+}
+
+DYNASIO_DECL std::string format_amz_date(std::chrono::system_clock::time_point t) {
+  std::string out(16, '\0');
+  format_amz_date(t, std::span<char, 16>(out.data(), 16));
   return out;
 }
 

@@ -64,18 +64,17 @@ DYNASIO_DECL void signer::append_scope(std::string& out, std::string_view date) 
   out.append(date).append("/"sv).append(region_).append("/"sv).append(service_).append("/aws4_request"sv);
 }
 
-DYNASIO_DECL std::string signer::authorization(const dynasio::credentials& creds, std::string_view date,
-                                               std::string_view signed_headers, const digest& signature) const {
+DYNASIO_DECL void signer::append_authorization(std::string& out, const dynasio::credentials& creds,
+                                               std::string_view date, std::string_view signed_headers,
+                                               const digest& signature) const {
   using namespace std::string_view_literals;
-  std::string out;
   // The fixed text, the signature's 64 hex digits included, is 136 characters.
-  out.reserve(136 + creds.access_key_id.size() + region_.size() + service_.size() + signed_headers.size() +
+  out.reserve(out.size() + 136 + creds.access_key_id.size() + region_.size() + service_.size() + signed_headers.size() +
               date.size());
   out.append(detail::algorithm).append(" Credential="sv).append(creds.access_key_id).append("/"sv);
   append_scope(out, date);
   out.append(", SignedHeaders="sv).append(signed_headers).append(", Signature="sv);
   dynasio::detail::append_hex(out, signature);
-  return out;
 }
 
 // Expects creq_ to hold the canonical request; leaves the string to sign in sts_.
@@ -94,6 +93,15 @@ DYNASIO_DECL signer::digest signer::sign_creq(const dynasio::credentials& creds,
 DYNASIO_DECL std::string signer::sign_dynamodb(const dynasio::credentials& creds, std::string_view host,
                                                std::string_view amz_date, std::string_view x_amz_target,
                                                std::string_view content_type, std::string_view body) {
+  std::string out;
+  append_dynamodb_authorization(out, creds, host, amz_date, x_amz_target, content_type, body);
+  return out;
+}
+
+DYNASIO_DECL void signer::append_dynamodb_authorization(std::string& out, const dynasio::credentials& creds,
+                                                        std::string_view host, std::string_view amz_date,
+                                                        std::string_view x_amz_target, std::string_view content_type,
+                                                        std::string_view body) {
   using namespace std::string_view_literals;
   detail::check_amz_date(amz_date);
   const bool token = !creds.session_token.empty();
@@ -115,7 +123,7 @@ DYNASIO_DECL std::string signer::sign_dynamodb(const dynasio::credentials& creds
   creq_.append("\n\n"sv).append(signed_headers).append("\n"sv);
   dynasio::detail::append_hex(creq_, dynasio::detail::sha256(body));
   const digest signature = sign_creq(creds, amz_date);
-  return authorization(creds, amz_date.substr(0, 8), signed_headers, signature);
+  append_authorization(out, creds, amz_date.substr(0, 8), signed_headers, signature);
 }
 
 DYNASIO_DECL signing_result signer::sign(const dynasio::credentials& creds, const http_request& request,
@@ -185,7 +193,7 @@ DYNASIO_DECL signing_result signer::sign(const dynasio::credentials& creds, cons
   result.string_to_sign = sts_;
   result.signature.reserve(64);
   dynasio::detail::append_hex(result.signature, signature);
-  result.authorization = authorization(creds, amz_date.substr(0, 8), signed_headers, signature);
+  append_authorization(result.authorization, creds, amz_date.substr(0, 8), signed_headers, signature);
   out.headers.push_back({"Authorization", result.authorization});
   return result;
 }
