@@ -64,7 +64,6 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
     DYNASIO_DECL ~buffers_lease();
     buffers_lease(const buffers_lease&) = delete;
     buffers_lease& operator=(const buffers_lease&) = delete;
-    call_buffers& operator*() const noexcept { return *buffers_; }
     call_buffers* operator->() const noexcept { return buffers_.get(); }
 
    private:

@@ -246,10 +246,6 @@ DYNASIO_DECL void detail::client_impl::account(std::string_view operation, std::
   }
 }
 
-// The request head is written directly, in the order and spelling Beast's serializer used
-// (request line, Host, Content-Type, X-Amz-Date, X-Amz-Target, [X-Amz-Security-Token],
-// Authorization, User-Agent, Content-Length): building and serializing a beast::http::fields
-// cost ~20 000 instructions and 7 allocations per call.
 DYNASIO_DECL detail::client_impl::buffers_lease::buffers_lease(client_impl& owner) : owner_(owner) {
   if (owner_.spare_buffers_.empty()) {
     buffers_ = std::make_unique<call_buffers>();
@@ -270,6 +266,10 @@ DYNASIO_DECL detail::client_impl::buffers_lease::~buffers_lease() {
   }
 }
 
+// The request head is written directly, in the order and spelling Beast's serializer used
+// (request line, Host, Content-Type, X-Amz-Date, X-Amz-Target, [X-Amz-Security-Token],
+// Authorization, User-Agent, Content-Length): building and serializing a beast::http::fields
+// cost ~20 000 instructions and 7 allocations per call.
 DYNASIO_DECL void detail::client_impl::request_head(std::string& head, std::string_view target, std::string_view body,
                                                     const credentials& creds) {
   using namespace std::string_view_literals;
