@@ -7,6 +7,9 @@
 // reading rows into the same object does (the payload is then not copied).
 // Prints one line: items, seconds, items/s, CPU microseconds per item (user + system, from
 // getrusage), of them system, and peak RSS in KiB, as key=value pairs for compare.sh.
+//   bench_batch_writer --rows-alone ITEMS
+// builds and frees the same rows (ROWS as above) as the writing loop does, with no writer and
+// no endpoint, and prints the same line: the share of a row's CPU that is the caller's own.
 
 #include <dynasio/batch_writer.hpp>
 #include <dynasio/client.hpp>
@@ -15,6 +18,7 @@
 
 #include <boost/describe/class.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +39,46 @@ BOOST_DESCRIBE_STRUCT(row, (), (pk, n, s))
 
 namespace {
 
+// The rows, built afresh for each put: the payload is copied each time.
+dynasio::item item_row(std::size_t i, const std::string& payload) {
+  dynasio::item row;
+  row["pk"] = "item-" + std::to_string(i);
+  row["n"] = i;
+  row["s"] = payload;
+  return row;
+}
+
+void fill_keys(bench_rows::row& row, std::size_t i) {
+  row.pk = "item-" + std::to_string(i);
+  row.n = i;
+}
+
+bench_rows::row struct_row(std::size_t i, const std::string& payload) {
+  bench_rows::row row;
+  fill_keys(row, i);
+  row.s = payload;
+  return row;
+}
+
+// Keeps the optimiser from dropping a row nothing reads.
+template <class T>
+void escape(const T& value) {
+  asm volatile("" : : "g"(&value) : "memory");
+}
+
+// The loops of write_all() without the writer: each row is built, then freed.
+void rows_alone(std::size_t items, bool structs, bool reuse) {
+  const std::string payload(100, 'x');
+  bench_rows::row reused;
+  reused.s = payload;
+  for (std::size_t i = 0; structs && reuse && i < items; ++i) {
+    fill_keys(reused, i);
+    escape(reused);
+  }
+  for (std::size_t i = 0; structs && !reuse && i < items; ++i) escape(struct_row(i, payload));
+  for (std::size_t i = 0; !structs && i < items; ++i) escape(item_row(i, payload));
+}
+
 asio::awaitable<void> write_all(dynasio::client db, std::size_t items, std::size_t max_in_flight,
                                 std::size_t flush_amount, bool structs, bool reuse) {
   dynasio::batch_options opts;
@@ -43,26 +87,18 @@ asio::awaitable<void> write_all(dynasio::client db, std::size_t items, std::size
   opts.flush_amount = flush_amount;
   dynasio::batch_writer w(db, "bench", opts);
   const std::string payload(100, 'x');
-  // Built afresh for each put, as the item is below: the payload is copied each time.
   bench_rows::row reused;
   reused.s = payload;
   for (std::size_t i = 0; structs && reuse && i < items; ++i) {
-    reused.pk = "item-" + std::to_string(i);
-    reused.n = i;
+    fill_keys(reused, i);
     co_await w.put_item(reused);
   }
   for (std::size_t i = 0; structs && !reuse && i < items; ++i) {
-    bench_rows::row row;
-    row.pk = "item-" + std::to_string(i);
-    row.n = i;
-    row.s = payload;
+    const bench_rows::row row = struct_row(i, payload);
     co_await w.put_item(row);
   }
   for (std::size_t i = 0; !structs && i < items; ++i) {
-    dynasio::item row;
-    row["pk"] = "item-" + std::to_string(i);
-    row["n"] = i;
-    row["s"] = payload;
+    dynasio::item row = item_row(i, payload);
     co_await w.put_item(std::move(row));
   }
   co_await w.close();
@@ -70,33 +106,50 @@ asio::awaitable<void> write_all(dynasio::client db, std::size_t items, std::size
                static_cast<unsigned long long>(w.stats().rate_cuts));
 }
 
+// The line compare.sh reads.
+void print_line(std::size_t items, const bench::measured& m) {
+  const double n = static_cast<double>(items);
+  std::printf("items=%zu seconds=%.3f items_per_s=%.0f cpu_us_per_item=%.2f sys_us_per_item=%.2f peak_rss_kib=%ld\n",
+              items, m.seconds, n / m.seconds, m.cpu_seconds * 1e6 / n, m.system_seconds * 1e6 / n,
+              bench::peak_rss_kib());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4 && argc != 5) {
-    std::cerr << "usage: bench_batch_writer ENDPOINT_URL ITEMS MAX_IN_FLIGHT [standard|adaptive]\n";
+  const bool alone = argc == 3 && std::string(argv[1]) == "--rows-alone";
+  if (!alone && argc != 4 && argc != 5) {
+    std::cerr << "usage: bench_batch_writer ENDPOINT_URL ITEMS MAX_IN_FLIGHT [standard|adaptive]\n"
+                 "       bench_batch_writer --rows-alone ITEMS\n";
     return 2;
   }
   try {
-    dynasio::client_config cfg = bench::local_client_config(argv[1]);
-    if (argc == 5 && std::string(argv[4]) == "adaptive") cfg.retry.mode = dynasio::retry_mode::adaptive;
     const std::size_t items = std::stoul(argv[2]);
-    const std::size_t max_in_flight = std::stoul(argv[3]);
-    // Fewer requests per call separate what a call costs from what an item costs.
-    const char* flush = std::getenv("FLUSH_AMOUNT");
-    const std::size_t flush_amount = flush != nullptr ? std::stoul(flush) : 25;
     const char* rows = std::getenv("ROWS");
     const std::string rows_kind = rows != nullptr ? rows : "";
     const bool structs = rows_kind == "struct" || rows_kind == "struct-reused";
     const bool reuse = rows_kind == "struct-reused";
-
-    const bench::measured m = bench::run_measured(
-        cfg, [&](dynasio::client db) { return write_all(db, items, max_in_flight, flush_amount, structs, reuse); });
-    const double secs = m.seconds;
-    const double cpu = m.cpu_seconds;
-    std::printf("items=%zu seconds=%.3f items_per_s=%.0f cpu_us_per_item=%.2f sys_us_per_item=%.2f peak_rss_kib=%ld\n",
-                items, secs, static_cast<double>(items) / secs, cpu * 1e6 / static_cast<double>(items),
-                m.system_seconds * 1e6 / static_cast<double>(items), bench::peak_rss_kib());
+    if (alone) {
+      bench::measured m;
+      const double cpu0 = bench::cpu_seconds();
+      const double sys0 = bench::system_seconds();
+      const auto t0 = std::chrono::steady_clock::now();
+      rows_alone(items, structs, reuse);
+      m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      m.cpu_seconds = bench::cpu_seconds() - cpu0;
+      m.system_seconds = bench::system_seconds() - sys0;
+      print_line(items, m);
+      return 0;
+    }
+    dynasio::client_config cfg = bench::local_client_config(argv[1]);
+    if (argc == 5 && std::string(argv[4]) == "adaptive") cfg.retry.mode = dynasio::retry_mode::adaptive;
+    const std::size_t max_in_flight = std::stoul(argv[3]);
+    // Fewer requests per call separate what a call costs from what an item costs.
+    const char* flush = std::getenv("FLUSH_AMOUNT");
+    const std::size_t flush_amount = flush != nullptr ? std::stoul(flush) : 25;
+    print_line(items, bench::run_measured(cfg, [&](dynasio::client db) {
+                 return write_all(db, items, max_in_flight, flush_amount, structs, reuse);
+               }));
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "bench_batch_writer: " << e.what() << '\n';

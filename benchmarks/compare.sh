@@ -6,6 +6,8 @@
 #   (4) AWS SDK for JavaScript v3 BatchWriteItemCommand, 1 and 8 calls in flight
 #   (5) dynasio's sink: a change stream of SINK_EVENTS events over SINK_KEYS keys, committed
 #       every SINK_STEP events (bench_sink), 8 calls in flight
+#   (6) the rows of (2) alone, built and freed by the same loop with no writer: the part of a
+#       row's CPU that is the caller's own, not the library's
 # Checks that the endpoint counted every item of every run (for the sink: every put and delete
 # it says were acknowledged), then prints the writers' table and the sink's. "CPU us/item" is
 # each client's own measure over its writing (startup excluded), "of it system" the kernel's
@@ -118,6 +120,10 @@ else
   sink_line=""
 fi
 
+# (6) the rows alone, no endpoint involved.
+alone_item=$(ROWS=item "$writer" --rows-alone "$items") || { echo "compare.sh: rows alone failed" >&2; status=1; }
+alone_struct=$(ROWS=struct "$writer" --rows-alone "$items") || { echo "compare.sh: rows alone failed" >&2; status=1; }
+
 # Per client, the median of its rounds (of one value: that value); "x ceiling" is the median of
 # each round's rate over that round's ceiling, with its lowest and highest value.
 printf '%s\n' "${rows[@]}" | awk -v rounds="$rounds" '
@@ -151,6 +157,8 @@ printf '%s\n' "${rows[@]}" | awk -v rounds="$rounds" '
              median(rss[k]) / 1024, median(ratio[k]), lo[k], hi[k], boto ? sprintf("%.2f", r / boto) : "-"
     }
   }'
+printf '\nthe rows alone (built and freed by the same loop, no writer), CPU us/row: dynasio::item %s, described struct %s\n' \
+  "$(field cpu_us_per_item "$alone_item")" "$(field cpu_us_per_item "$alone_struct")"
 if [[ -n $sink_line ]]; then
   # The last round's ceiling, measured closest to the sink's run.
   ceiling=$(printf '%s\n' "${rows[@]}" | awk '$1 == "wrk-ceiling" { c = $2 } END { print c }')
