@@ -18,7 +18,6 @@
 
 #include <boost/describe/class.hpp>
 
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -130,15 +129,7 @@ int main(int argc, char** argv) {
     const bool structs = rows_kind == "struct" || rows_kind == "struct-reused";
     const bool reuse = rows_kind == "struct-reused";
     if (alone) {
-      bench::measured m;
-      const double cpu0 = bench::cpu_seconds();
-      const double sys0 = bench::system_seconds();
-      const auto t0 = std::chrono::steady_clock::now();
-      rows_alone(items, structs, reuse);
-      m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      m.cpu_seconds = bench::cpu_seconds() - cpu0;
-      m.system_seconds = bench::system_seconds() - sys0;
-      print_line(items, m);
+      print_line(items, bench::measure([&] { rows_alone(items, structs, reuse); }));
       return 0;
     }
     dynasio::client_config cfg = bench::local_client_config(argv[1]);

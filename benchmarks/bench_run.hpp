@@ -60,21 +60,30 @@ struct measured {
   double system_seconds = 0;
 };
 
+/// Runs `work()` and measures it: wall time, CPU (user + system) and of it system.
+template <class Work>
+measured measure(Work&& work) {
+  const double cpu0 = cpu_seconds();
+  const double sys0 = system_seconds();
+  const auto t0 = std::chrono::steady_clock::now();
+  work();
+  measured m;
+  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  m.cpu_seconds = cpu_seconds() - cpu0;
+  m.system_seconds = system_seconds() - sys0;
+  return m;
+}
+
 /// Runs `body(db)` to its end on a fresh io_context with a client of `cfg`; rethrows its failure.
 inline measured run_measured(const dynasio::client_config& cfg,
                              const std::function<boost::asio::awaitable<void>(dynasio::client)>& body) {
   boost::asio::io_context ioc(1);
   dynasio::client db(ioc.get_executor(), cfg);
   std::exception_ptr failure;
-  const double cpu0 = cpu_seconds();
-  const double sys0 = system_seconds();
-  const auto t0 = std::chrono::steady_clock::now();
-  boost::asio::co_spawn(ioc, body(db), [&](std::exception_ptr e) { failure = e; });
-  ioc.run();
-  measured m;
-  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  m.cpu_seconds = cpu_seconds() - cpu0;
-  m.system_seconds = system_seconds() - sys0;
+  const measured m = measure([&] {
+    boost::asio::co_spawn(ioc, body(db), [&](std::exception_ptr e) { failure = e; });
+    ioc.run();
+  });
   if (failure) std::rethrow_exception(failure);
   return m;
 }
